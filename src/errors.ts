@@ -1,0 +1,213 @@
+/**
+ * Results and errors: every call resolves to a {@link Result}; a failure is one plain, readonly object of a
+ * discriminated union on `name`. This module also reads a service error response into that union.
+ *
+ * @module
+ */
+import type { BaseIssue } from 'valibot'
+
+/** The outcome of every call: `ok: true` with the value, or `ok: false` with a typed error. Never thrown. */
+export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E }
+
+/** The exceptions the service model (`service-2.json`) defines, by their model names. */
+export type ExceptionName =
+  | 'AccessDeniedException'
+  | 'AuthorizationPendingException'
+  | 'ExpiredTokenException'
+  | 'InternalServerException'
+  | 'InvalidClientException'
+  | 'InvalidClientMetadataException'
+  | 'InvalidGrantException'
+  | 'InvalidRedirectUriException'
+  | 'InvalidRequestException'
+  | 'InvalidRequestRegionException'
+  | 'InvalidScopeException'
+  | 'SlowDownException'
+  | 'UnauthorizedClientException'
+  | 'UnsupportedGrantTypeException'
+
+/** The members the model gives some exceptions on top of `error` and `error_description`. */
+interface ExceptionExtras {
+  AccessDeniedException: { readonly reason: 'KMS_AccessDeniedException' | (string & {}) | undefined }
+  InvalidRequestException: {
+    readonly reason:
+      | 'KMS_NotFoundException'
+      | 'KMS_InvalidKeyUsageException'
+      | 'KMS_InvalidStateException'
+      | 'KMS_DisabledException'
+      | (string & {})
+      | undefined
+  }
+  InvalidRequestRegionException: { readonly endpoint: string | undefined; readonly region: string | undefined }
+}
+
+/**
+ * A modeled exception of the service, named as in the model (`AuthorizationPendingException`, …).
+ * `error` is the body's OAuth code (`authorization_pending`), `description` its `error_description`,
+ * `requestId` the `x-amzn-requestid` header; `reason`, `endpoint` and `region` where the model has them.
+ */
+export type ServiceException<N extends ExceptionName = ExceptionName> = N extends unknown
+  ? {
+      readonly name: N
+      readonly message: string
+      readonly status: number
+      readonly error: string | undefined
+      readonly description: string | undefined
+      readonly requestId: string | undefined
+    } & (N extends keyof ExceptionExtras ? ExceptionExtras[N] : unknown)
+  : never
+
+/** An error response whose type the model does not name for this operation, or that names none (an HTML 502, a redirect). */
+export interface UnknownServiceError {
+  readonly name: 'UnknownServiceError'
+  readonly message: string
+  readonly status: number
+  /** The raw error type as sent (`x-amzn-errortype`, body `code` or `__type`), if any. */
+  readonly type: string | undefined
+  readonly error: string | undefined
+  readonly description: string | undefined
+  readonly requestId: string | undefined
+}
+
+/** One reason an input, an option or a response failed its schema. Never holds the offending value. */
+export interface ValidationIssue {
+  /** Dotted path of the member, such as `clientSecret`, `scope.0` or `options.timeout`; empty for the whole value. */
+  readonly path: string
+  readonly message: string
+}
+
+/** The input or the options failed their schema; nothing was sent. */
+export interface ValidationError {
+  readonly name: 'ValidationError'
+  readonly message: string
+  readonly issues: readonly ValidationIssue[]
+}
+
+/** No endpoint could be resolved; `message` is the endpoint rule set's own text where it has one. */
+export interface EndpointError {
+  readonly name: 'EndpointError'
+  readonly message: string
+}
+
+/** `fetch` failed (connection refused, DNS, TLS, reset) on every attempt. */
+export interface NetworkError {
+  readonly name: 'NetworkError'
+  readonly message: string
+  readonly cause: unknown
+}
+
+/** The `timeout` option elapsed on the last attempt. */
+export interface TimeoutError {
+  readonly name: 'TimeoutError'
+  readonly message: string
+}
+
+/** The caller's `signal` aborted the call. */
+export interface AbortError {
+  readonly name: 'AbortError'
+  readonly message: string
+}
+
+/** A 2xx response whose body is not JSON or does not match the operation's output schema. */
+export interface InvalidResponseError {
+  readonly name: 'InvalidResponseError'
+  readonly message: string
+  readonly status: number
+  readonly requestId: string | undefined
+  readonly issues: readonly ValidationIssue[]
+}
+
+/** The `credentials` option is missing, malformed, or its provider function failed (createTokenWithIAM only). */
+export interface CredentialsError {
+  readonly name: 'CredentialsError'
+  readonly message: string
+}
+
+/** The errors any operation can return besides its modeled exceptions. */
+export type CallError =
+  | UnknownServiceError
+  | ValidationError
+  | EndpointError
+  | NetworkError
+  | TimeoutError
+  | AbortError
+  | InvalidResponseError
+
+/** The error union of an operation function: `ErrorOf<typeof createToken>`. */
+export type ErrorOf<F> = F extends (...args: never[]) => Promise<Result<unknown, infer E>> ? E : never
+
+/** The OAuth `error` codes of the body, and the exception each names (WIRE.md); the last fallback for the type. */
+const OAUTH_CODES: Record<string, ExceptionName> = {
+  access_denied: 'AccessDeniedException',
+  authorization_pending: 'AuthorizationPendingException',
+  expired_token: 'ExpiredTokenException',
+  server_error: 'InternalServerException',
+  invalid_client: 'InvalidClientException',
+  invalid_client_metadata: 'InvalidClientMetadataException',
+  invalid_grant: 'InvalidGrantException',
+  invalid_redirect_uri: 'InvalidRedirectUriException',
+  invalid_request: 'InvalidRequestException',
+  invalid_scope: 'InvalidScopeException',
+  slow_down: 'SlowDownException',
+  unauthorized_client: 'UnauthorizedClientException',
+  unsupported_grant_type: 'UnsupportedGrantTypeException',
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+/**
+ * Reads an error response as the official SDKs do (restJson1): header `x-amzn-errortype`, else body `code`
+ * (any case), else body `__type`, cleaned of `,…`, `:…` and `…#`; when all are missing, the body's OAuth
+ * `error` code. A type outside `names` (the operation's modeled exceptions) gives an UnknownServiceError.
+ */
+export function readServiceError<N extends ExceptionName>(
+  status: number,
+  headers: Headers,
+  body: unknown,
+  names: readonly N[],
+): ServiceException<N> | UnknownServiceError {
+  const data: Record<string, unknown> = body && typeof body === 'object' ? (body as Record<string, unknown>) : {}
+  const codeKey = Object.keys(data).find((key) => key.toLowerCase() === 'code')
+  const raw = headers.get('x-amzn-errortype') ?? text(codeKey && data[codeKey]) ?? text(data.__type)
+  const error = text(data.error)
+  let type: string | undefined = raw?.split(',')[0]!.split(':')[0]!.split('#').pop()
+  if (raw === undefined && error) {
+    type = OAUTH_CODES[error]
+    // `invalid_request` names two exceptions; only the region one carries `endpoint` or `region`.
+    if (type === 'InvalidRequestException' && ('endpoint' in data || 'region' in data)) type = 'InvalidRequestRegionException'
+  }
+  const description = text(data.error_description)
+  const common = { status, error, description, requestId: headers.get('x-amzn-requestid') ?? undefined }
+  if (!names.includes(type as N)) {
+    return {
+      name: 'UnknownServiceError',
+      message: description ?? `Unrecognized error response (HTTP ${status}${raw ? `, ${raw}` : ''})`,
+      type: raw,
+      ...common,
+    }
+  }
+  const extras =
+    type === 'InvalidRequestRegionException'
+      ? { endpoint: text(data.endpoint), region: text(data.region) }
+      : type === 'AccessDeniedException' || type === 'InvalidRequestException'
+        ? { reason: text(data.reason) }
+        : {}
+  return { name: type, message: description ?? type, ...common, ...extras } as ServiceException<N>
+}
+
+const kindOf = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
+
+/** Turns valibot issues into ours: a path and a reason, never the offending value (it may be a secret). */
+export function toIssues(issues: readonly BaseIssue<unknown>[], prefix = ''): ValidationIssue[] {
+  return issues.map((issue) => {
+    const path = prefix + (issue.path ?? []).map((item) => String(item.key)).join('.')
+    // valibot reports a missing key with the key itself as `expected`.
+    const missing = issue.kind === 'schema' && issue.input === undefined && issue.path?.length
+    return { path, message: missing ? 'is required' : `expected ${issue.expected ?? issue.type}, received ${kindOf(issue.input)}` }
+  })
+}
+
+/** The one message format of issue lists: `what: path: reason; path: reason`. */
+export const describeIssues = (what: string, issues: readonly ValidationIssue[]): string =>
+  `${what}: ${issues.map((issue) => `${issue.path || 'value'}: ${issue.message}`).join('; ')}`
