@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { defineBuildConfig } from 'unbuild'
 
 export default defineBuildConfig({
-  entries: ['src/index'],
+  entries: ['src/index', 'src/emulator/index', 'src/emulator/node'],
   declaration: 'node16',
   sourcemap: true,
   clean: true,

@@ -6,8 +6,13 @@
  */
 import type { BaseIssue } from 'valibot'
 
-/** The outcome of every call: `ok: true` with the value, or `ok: false` with a typed error. Never thrown. */
-export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E }
+/**
+ * The outcome of every call: `ok: true` with the value, or `ok: false` with a typed error. Never thrown.
+ * Both branches name both keys, so `result.error?.name` reads without narrowing first.
+ */
+export type Result<T, E> =
+  | { readonly ok: true; readonly value: T; readonly error?: undefined }
+  | { readonly ok: false; readonly error: E; readonly value?: undefined }
 
 /** The exceptions the service model (`service-2.json`) defines, by their model names. */
 export type ExceptionName =

@@ -34,6 +34,8 @@ export async function signHeaders(
     ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
     service,
     region,
+    // aws4fetch leaves content-type unsigned by default; the AWS SDKs sign it, and so do we.
+    allHeaders: true,
     ...(datetime ? { datetime } : {}),
   })
   const signed = await signer.sign()

@@ -1,0 +1,85 @@
+import { describe, expectTypeOf, it } from 'vitest'
+import {
+  createToken,
+  createTokenWithIAM,
+  registerClient,
+  startDeviceAuthorization,
+  type CreateTokenOutput,
+  type ErrorOf,
+} from '../src/index'
+
+type Names<F> = ErrorOf<F> extends { name: infer N } ? N : never
+type CallErrorName = 'UnknownServiceError' | 'ValidationError' | 'EndpointError' | 'NetworkError' | 'TimeoutError' | 'AbortError' | 'InvalidResponseError'
+
+describe('per-operation error unions hold exactly the exceptions the model lists', () => {
+  it('registerClient', () => {
+    expectTypeOf<Names<typeof registerClient>>().toEqualTypeOf<
+      | 'InvalidRequestException'
+      | 'InvalidScopeException'
+      | 'InvalidClientMetadataException'
+      | 'InternalServerException'
+      | 'InvalidRedirectUriException'
+      | 'UnsupportedGrantTypeException'
+      | 'SlowDownException'
+      | CallErrorName
+    >()
+  })
+
+  it('startDeviceAuthorization', () => {
+    expectTypeOf<Names<typeof startDeviceAuthorization>>().toEqualTypeOf<
+      'InvalidRequestException' | 'InvalidClientException' | 'UnauthorizedClientException' | 'SlowDownException' | 'InternalServerException' | CallErrorName
+    >()
+  })
+
+  it('createToken', () => {
+    expectTypeOf<Names<typeof createToken>>().toEqualTypeOf<
+      | 'InvalidRequestException'
+      | 'InvalidClientException'
+      | 'InvalidGrantException'
+      | 'UnauthorizedClientException'
+      | 'UnsupportedGrantTypeException'
+      | 'InvalidScopeException'
+      | 'AuthorizationPendingException'
+      | 'SlowDownException'
+      | 'AccessDeniedException'
+      | 'ExpiredTokenException'
+      | 'InternalServerException'
+      | CallErrorName
+    >()
+  })
+
+  it('createTokenWithIAM adds InvalidRequestRegionException and CredentialsError', () => {
+    expectTypeOf<Exclude<Names<typeof createTokenWithIAM>, Names<typeof createToken>>>().toEqualTypeOf<
+      'InvalidRequestRegionException' | 'CredentialsError'
+    >()
+  })
+})
+
+describe('narrowing on error.name', () => {
+  it('gives each branch its own members', async () => {
+    const result = await createTokenWithIAM({ clientId: 'a', grantType: 'b' }, { credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })
+    if (result.ok) {
+      expectTypeOf(result.value.accessToken).toEqualTypeOf<string | undefined>()
+      expectTypeOf(result.value.scope).toEqualTypeOf<string[] | undefined>()
+    } else if (result.error.name === 'InvalidRequestRegionException') {
+      expectTypeOf(result.error.endpoint).toEqualTypeOf<string | undefined>()
+      expectTypeOf(result.error.region).toEqualTypeOf<string | undefined>()
+    } else if (result.error.name === 'ValidationError') {
+      expectTypeOf(result.error.issues).toEqualTypeOf<readonly { readonly path: string; readonly message: string }[]>()
+    } else if (result.error.name === 'AccessDeniedException') {
+      expectTypeOf(result.error.status).toEqualTypeOf<number>()
+      expectTypeOf(result.error).toHaveProperty('reason')
+    }
+  })
+
+  it('types the outputs from the schemas', () => {
+    expectTypeOf<CreateTokenOutput['expiresIn']>().toEqualTypeOf<number | undefined>()
+  })
+
+  it('requires credentials for createTokenWithIAM and the model\'s required members', () => {
+    // @ts-expect-error: credentials are required
+    void createTokenWithIAM({ clientId: 'a', grantType: 'b' }, { region: 'us-east-1' })
+    // @ts-expect-error: clientSecret is required
+    void createToken({ clientId: 'a', grantType: 'b' })
+  })
+})
