@@ -216,3 +216,9 @@ export function toIssues(issues: readonly BaseIssue<unknown>[], prefix = ''): Va
 /** The one message format of issue lists: `what: path: reason; path: reason`. */
 export const describeIssues = (what: string, issues: readonly ValidationIssue[]): string =>
   `${what}: ${issues.map((issue) => `${issue.path || 'value'}: ${issue.message}`).join('; ')}`
+
+/** The failed Result of input or options that did not pass their schemas. */
+export const invalidInput = (issues: ValidationIssue[]): { ok: false; error: ValidationError } => ({
+  ok: false,
+  error: { name: 'ValidationError', message: describeIssues('Invalid input', issues), issues },
+})

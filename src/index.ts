@@ -12,6 +12,8 @@ export type {
   CreateTokenWithIAMError,
   IamOptions,
 } from './operations'
+export { pollToken, createPkce, authorizeUrl } from './flows'
+export type { PollTokenInput, PollTokenOptions, PendingInfo, AuthorizeUrlInput } from './flows'
 export { resolveEndpoint } from './endpoint'
 export type { EndpointOptions } from './endpoint'
 export type { Options, Fetch } from './request'

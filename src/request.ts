@@ -10,6 +10,7 @@ import * as v from 'valibot'
 import { resolveEndpoint, type EndpointOptions } from './endpoint'
 import {
   describeIssues,
+  invalidInput,
   readServiceError,
   toIssues,
   type CallError,
@@ -71,7 +72,7 @@ export interface Operation<I extends v.GenericSchema, O extends v.GenericSchema,
 const TRANSIENT = [429, 500, 502, 503, 504]
 
 /** Waits `ms`, or less if `signal` aborts; resolves `false` when aborted. */
-const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> =>
+export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> =>
   new Promise((resolve) => {
     const done = (waited: boolean) => {
       clearTimeout(timer)
@@ -95,7 +96,8 @@ const networkError = (cause: unknown): NetworkError => {
   return { name: 'NetworkError', message: inner?.message ? `${message}: ${inner.message}` : message, cause }
 }
 
-const ABORTED = { name: 'AbortError', message: 'The operation was aborted' } as const
+/** The one AbortError: the caller's signal ended the call. */
+export const ABORTED = { name: 'AbortError', message: 'The operation was aborted' } as const
 
 /** The secret members of inputs and credentials (the model's `sensitive` shapes, plus AWS keys). */
 const SECRET_KEYS = ['clientSecret', 'refreshToken', 'codeVerifier', 'assertion', 'subjectToken', 'secretAccessKey', 'sessionToken']
@@ -153,9 +155,7 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
     ...(checkedOptions.issues ? toIssues(checkedOptions.issues, 'options.') : []),
     ...(checkedInput.issues ? toIssues(checkedInput.issues) : []),
   ]
-  if (!checkedOptions.success || !checkedInput.success) {
-    return { ok: false, error: { name: 'ValidationError', message: describeIssues('Invalid input', issues), issues } }
-  }
+  if (!checkedOptions.success || !checkedInput.success) return invalidInput(issues)
   const options = checkedOptions.output as Options & { credentials?: unknown }
   const { signal, timeout, retry = 2 } = options
   const base = resolveEndpoint(options)
