@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { defineBuildConfig } from 'unbuild'
 
 export default defineBuildConfig({
@@ -6,8 +5,5 @@ export default defineBuildConfig({
   declaration: 'node16',
   sourcemap: true,
   clean: true,
-  // ofetch's Node entry loads node-fetch-native and node:http/https at import time (a ~15% cold-start cost);
-  // its runtime-neutral build is what every runtime here needs, since all have a global fetch. So it is bundled.
-  alias: { ofetch: fileURLToPath(new URL('node_modules/ofetch/dist/index.mjs', import.meta.url)) },
-  rollup: { inlineDependencies: ['ofetch', 'destr', 'ufo'], esbuild: { target: 'es2022' } },
+  rollup: { esbuild: { target: 'es2022' } },
 })

@@ -209,7 +209,9 @@ export function toIssues(issues: readonly BaseIssue<unknown>[], prefix = ''): Va
     const path = prefix + (issue.path ?? []).map((item) => String(item.key)).join('.')
     // valibot reports a missing key with the key itself as `expected`.
     const missing = issue.kind === 'schema' && issue.input === undefined && issue.path?.length
-    return { path, message: missing ? 'is required' : `expected ${issue.expected ?? issue.type}, received ${kindOf(issue.input)}` }
+    // A `custom` check's message is ours and names no value.
+    const expected = issue.type === 'custom' ? issue.message.replace(/^expected /, '') : (issue.expected ?? issue.type)
+    return { path, message: missing ? 'is required' : `expected ${expected}, received ${kindOf(issue.input)}` }
   })
 }
 

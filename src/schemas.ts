@@ -10,11 +10,12 @@
  */
 import * as v from 'valibot'
 
+// Shared members. Only valibot calls at the top level (they are marked free of side effects), so a bundler drops
+// every schema an import does not reach.
 const str = v.string()
-const opt = <T extends v.GenericSchema>(schema: T) => v.optional(schema)
-const ostr = opt(str)
-const strings = opt(v.array(str))
-const int = opt(v.pipe(v.number(), v.integer()))
+const ostr = v.optional(str)
+const strings = v.optional(v.array(str))
+const int = v.optional(v.pipe(v.number(), v.integer()))
 
 /** Input of `registerClient` (the model's `RegisterClientRequest`). */
 export const RegisterClientInput = v.object({
@@ -100,7 +101,7 @@ export const CreateTokenWithIAMOutput = v.looseObject({
   idToken: ostr,
   issuedTokenType: ostr,
   scope: strings,
-  awsAdditionalDetails: opt(v.looseObject({ identityContext: ostr })),
+  awsAdditionalDetails: v.optional(v.looseObject({ identityContext: ostr })),
 })
 
 /** AWS credentials for SigV4, as in the AWS SDK v3. */

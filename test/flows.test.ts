@@ -157,10 +157,10 @@ describe('createPkce', () => {
 
   it('matches RFC 7636 Appendix B: the verifier from its 32 octets, and its S256 challenge', async () => {
     const octets = [116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121]
-    vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
-      ;(array as unknown as Uint8Array).set(octets)
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation(((array: Uint8Array) => {
+      array.set(octets)
       return array
-    })
+    }) as never)
     expect(await createPkce()).toStrictEqual({
       codeVerifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
       codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',

@@ -32,7 +32,7 @@ describe('redirects', () => {
   })
 
   it('treats a browser opaque redirect (status 0) the same way', async () => {
-    const opaque = { status: 0, type: 'opaqueredirect', headers: new Headers(), body: null, ok: false } as unknown as Response
+    const opaque = { status: 0, type: 'opaqueredirect', headers: new Headers(), body: null, ok: false, text: async () => '' } as unknown as Response
     const result = await createToken(input, { region, fetch: async () => opaque })
     expect(result.error).toMatchObject({ name: 'UnknownServiceError', message: 'Redirect refused (HTTP 0)' })
   })
