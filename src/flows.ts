@@ -110,7 +110,8 @@ export async function pollToken(
   }
 }
 
-const base64url = (bytes: Uint8Array): string =>
+/** @internal base64url without padding (RFC 4648 §5), as PKCE and the emulator's random codes use it. */
+export const base64url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 
 /**

@@ -18,7 +18,8 @@ import {
 } from './schemas'
 import { signIam, type CredentialsOption } from './sigv4'
 
-const REGISTER_CLIENT = {
+/** @internal The operation as the request path (and the emulator) reads it. */
+export const REGISTER_CLIENT = {
   path: '/client/register',
   input: RegisterClientInput,
   output: RegisterClientOutput,
@@ -33,7 +34,8 @@ const REGISTER_CLIENT = {
   ],
 } satisfies Operation<typeof RegisterClientInput, typeof RegisterClientOutput, ExceptionName>
 
-const START_DEVICE_AUTHORIZATION = {
+/** @internal The operation as the request path (and the emulator) reads it. */
+export const START_DEVICE_AUTHORIZATION = {
   path: '/device_authorization',
   input: StartDeviceAuthorizationInput,
   output: StartDeviceAuthorizationOutput,
@@ -60,14 +62,16 @@ const TOKEN_ERRORS = [
   'InternalServerException',
 ] as const
 
-const CREATE_TOKEN = {
+/** @internal The operation as the request path (and the emulator) reads it. */
+export const CREATE_TOKEN = {
   path: '/token',
   input: CreateTokenInput,
   output: CreateTokenOutput,
   errors: TOKEN_ERRORS,
 } satisfies Operation<typeof CreateTokenInput, typeof CreateTokenOutput, ExceptionName>
 
-const CREATE_TOKEN_WITH_IAM = {
+/** @internal The operation as the request path (and the emulator) reads it. */
+export const CREATE_TOKEN_WITH_IAM = {
   path: '/token?aws_iam=t',
   input: CreateTokenWithIAMInput,
   output: CreateTokenWithIAMOutput,

@@ -114,16 +114,21 @@ export const ABORTED = { name: 'AbortError', message: 'The operation was aborted
 /** The secret members of inputs and credentials (the model's `sensitive` shapes, plus AWS keys). */
 const SECRET_KEYS = ['clientSecret', 'refreshToken', 'codeVerifier', 'assertion', 'subjectToken', 'secretAccessKey', 'sessionToken']
 
-/** Replaces every secret value that an error's text might echo (a service echoing input, a fetch quoting its body). */
+/**
+ * Replaces every secret value that an error's text might echo (a service echoing input, a fetch quoting its
+ * body). `name` is the discriminant and is left alone; secrets under 4 characters are not real secrets.
+ */
 function redact<E>(error: E, secrets: string[]): E {
   const scrub = (value: unknown): unknown =>
     typeof value === 'string' ? secrets.reduce((s, secret) => s.split(secret).join('***'), value) : value
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(error as object)) {
     out[key] =
-      key === 'cause' && value instanceof Error && secrets.some((s) => String(value.message).includes(s))
-        ? new Error(scrub(value.message) as string)
-        : scrub(value)
+      key === 'name'
+        ? value
+        : key === 'cause' && value instanceof Error && secrets.some((s) => String(value.message).includes(s))
+          ? new Error(scrub(value.message) as string)
+          : scrub(value)
   }
   return out as E
 }
@@ -132,7 +137,7 @@ const secretsOf = (...sources: unknown[]): string[] =>
   sources.flatMap((source) =>
     source && typeof source === 'object'
       ? SECRET_KEYS.map((key) => (source as Record<string, unknown>)[key]).filter(
-          (value): value is string => typeof value === 'string' && value.length > 0,
+          (value): value is string => typeof value === 'string' && value.length >= 4,
         )
       : [],
   )

@@ -69,3 +69,11 @@ describe('secrets never appear in an error', () => {
     if (!result.ok) expect(result.error.message).toContain('"clientSecret":"***"')
   })
 })
+
+describe('redaction keeps errors readable', () => {
+  it('never touches the discriminant, and ignores values too short to be secrets', async () => {
+    const { fetch } = recorder(() => new Response(JSON.stringify({ error: 'invalid_grant', error_description: 'Invalid grant provided' }), { status: 400, headers: { 'x-amzn-errortype': 'InvalidGrantException' } }))
+    const result = await createToken({ clientId: 'c', clientSecret: 'Exception', grantType: 'refresh_token', refreshToken: 'x' }, { region: 'us-east-1', fetch })
+    expect(result.error).toMatchObject({ name: 'InvalidGrantException', message: 'Invalid grant provided', description: 'Invalid grant provided' })
+  })
+})
