@@ -18,35 +18,24 @@ import {
 } from './schemas'
 import { signIam, type CredentialsOption } from './sigv4'
 
-/** @internal The operation as the request path (and the emulator) reads it. */
-export const REGISTER_CLIENT = {
-  path: '/client/register',
-  input: RegisterClientInput,
-  output: RegisterClientOutput,
-  errors: [
-    'InvalidRequestException',
-    'InvalidScopeException',
-    'InvalidClientMetadataException',
-    'InternalServerException',
-    'InvalidRedirectUriException',
-    'UnsupportedGrantTypeException',
-    'SlowDownException',
-  ],
-} satisfies Operation<typeof RegisterClientInput, typeof RegisterClientOutput, ExceptionName>
+// Each operation's modeled exceptions: `operations.*.errors` of model/service-2.json, in its order.
+const REGISTER_CLIENT_ERRORS = [
+  'InvalidRequestException',
+  'InvalidScopeException',
+  'InvalidClientMetadataException',
+  'InternalServerException',
+  'InvalidRedirectUriException',
+  'UnsupportedGrantTypeException',
+  'SlowDownException',
+] as const
 
-/** @internal The operation as the request path (and the emulator) reads it. */
-export const START_DEVICE_AUTHORIZATION = {
-  path: '/device_authorization',
-  input: StartDeviceAuthorizationInput,
-  output: StartDeviceAuthorizationOutput,
-  errors: [
-    'InvalidRequestException',
-    'InvalidClientException',
-    'UnauthorizedClientException',
-    'SlowDownException',
-    'InternalServerException',
-  ],
-} satisfies Operation<typeof StartDeviceAuthorizationInput, typeof StartDeviceAuthorizationOutput, ExceptionName>
+const START_DEVICE_AUTHORIZATION_ERRORS = [
+  'InvalidRequestException',
+  'InvalidClientException',
+  'UnauthorizedClientException',
+  'SlowDownException',
+  'InternalServerException',
+] as const
 
 const TOKEN_ERRORS = [
   'InvalidRequestException',
@@ -62,6 +51,38 @@ const TOKEN_ERRORS = [
   'InternalServerException',
 ] as const
 
+// Written out, not spread from TOKEN_ERRORS: a spread is not pure to a bundler, and would keep SigV4 in every bundle.
+const TOKEN_WITH_IAM_ERRORS = [
+  'InvalidRequestException',
+  'InvalidClientException',
+  'InvalidGrantException',
+  'UnauthorizedClientException',
+  'UnsupportedGrantTypeException',
+  'InvalidScopeException',
+  'AuthorizationPendingException',
+  'SlowDownException',
+  'AccessDeniedException',
+  'ExpiredTokenException',
+  'InternalServerException',
+  'InvalidRequestRegionException',
+] as const
+
+/** @internal The operation as the request path (and the emulator) reads it. */
+export const REGISTER_CLIENT = {
+  path: '/client/register',
+  input: RegisterClientInput,
+  output: RegisterClientOutput,
+  errors: REGISTER_CLIENT_ERRORS,
+} satisfies Operation<typeof RegisterClientInput, typeof RegisterClientOutput, ExceptionName>
+
+/** @internal The operation as the request path (and the emulator) reads it. */
+export const START_DEVICE_AUTHORIZATION = {
+  path: '/device_authorization',
+  input: StartDeviceAuthorizationInput,
+  output: StartDeviceAuthorizationOutput,
+  errors: START_DEVICE_AUTHORIZATION_ERRORS,
+} satisfies Operation<typeof StartDeviceAuthorizationInput, typeof StartDeviceAuthorizationOutput, ExceptionName>
+
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const CREATE_TOKEN = {
   path: '/token',
@@ -75,34 +96,18 @@ export const CREATE_TOKEN_WITH_IAM = {
   path: '/token?aws_iam=t',
   input: CreateTokenWithIAMInput,
   output: CreateTokenWithIAMOutput,
-  // Written out, not spread from TOKEN_ERRORS: a spread is not pure to a bundler, and would keep SigV4 in every bundle.
-  errors: [
-    'InvalidRequestException',
-    'InvalidClientException',
-    'InvalidGrantException',
-    'UnauthorizedClientException',
-    'UnsupportedGrantTypeException',
-    'InvalidScopeException',
-    'AuthorizationPendingException',
-    'SlowDownException',
-    'AccessDeniedException',
-    'ExpiredTokenException',
-    'InternalServerException',
-    'InvalidRequestRegionException',
-  ],
+  errors: TOKEN_WITH_IAM_ERRORS,
   sign: signIam,
 } satisfies Operation<typeof CreateTokenWithIAMInput, typeof CreateTokenWithIAMOutput, ExceptionName, CredentialsError>
 
-type Names<T> = T extends { errors: readonly (infer N)[] } ? N : never
-
 /** The error union of `registerClient`: its modeled exceptions, then the errors of any call. */
-export type RegisterClientError = ServiceException<Names<typeof REGISTER_CLIENT>> | CallError
+export type RegisterClientError = ServiceException<(typeof REGISTER_CLIENT_ERRORS)[number]> | CallError
 /** The error union of `startDeviceAuthorization`. */
-export type StartDeviceAuthorizationError = ServiceException<Names<typeof START_DEVICE_AUTHORIZATION>> | CallError
+export type StartDeviceAuthorizationError = ServiceException<(typeof START_DEVICE_AUTHORIZATION_ERRORS)[number]> | CallError
 /** The error union of `createToken`. */
-export type CreateTokenError = ServiceException<Names<typeof CREATE_TOKEN>> | CallError
+export type CreateTokenError = ServiceException<(typeof TOKEN_ERRORS)[number]> | CallError
 /** The error union of `createTokenWithIAM`; `CredentialsError` when the credentials cannot be had. */
-export type CreateTokenWithIAMError = ServiceException<Names<typeof CREATE_TOKEN_WITH_IAM>> | CallError | CredentialsError
+export type CreateTokenWithIAMError = ServiceException<(typeof TOKEN_WITH_IAM_ERRORS)[number]> | CallError | CredentialsError
 
 /** Options of `createTokenWithIAM`: those of every operation, plus the AWS credentials that sign it. */
 export interface IamOptions extends Options {

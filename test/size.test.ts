@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+// @ts-expect-error: a plain ES module of the repository's scripts, without types
+import { ENTRIES, bundle } from '../scripts/bundle.mjs'
+
+/** Budgets in gzip -9 bytes of an esbuild bundle, minified (issue: "Runs everywhere fetch runs"). */
+const BUDGETS: Record<string, number> = {
+  createToken: 5.5 * 1024,
+  'registerClient + startDeviceAuthorization + createToken': 6.5 * 1024,
+  'the whole API': 10 * 1024,
+}
+
+describe.each(['browser', 'worker'])('bundle size for %s', (target) => {
+  it.each(Object.keys(BUDGETS))('%s stays within its budget', async (entry) => {
+    const { gzip } = await bundle(ENTRIES[entry], target)
+    expect(gzip).toBeLessThanOrEqual(BUDGETS[entry]!)
+  })
+
+  it('createToken alone pulls in neither SigV4 nor the flows', async () => {
+    const { code } = await bundle(ENTRIES.createToken, target)
+    expect(code).not.toContain('AWS4-HMAC-SHA256')
+    expect(code).not.toContain('code_challenge_method')
+    expect(code).not.toContain('sso-oauth')
+  })
+
+  it('the emulator bundles with no Node built-in', async () => {
+    const { code } = await bundle("import { createEmulator } from './src/emulator/index.ts'; globalThis.x = createEmulator", target)
+    expect(code).not.toMatch(/from\s*["'](node:)?(http|fs|crypto|net|buffer)["']/)
+  })
+})
