@@ -53,8 +53,8 @@ beforeEach(() => {
 
 const sdkSend = (op: keyof typeof COMMANDS) =>
   sdk.send(new (COMMANDS[op] as new (input: unknown) => CreateTokenCommand)(VALID_INPUT[op])).then(
-    (value) => ({ ok: true as const, value }),
-    (error: Record<string, unknown>) => ({ ok: false as const, error }),
+    (value): { ok: boolean; value?: object; error?: unknown } => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
   )
 const oursSend = (op: string) => OPERATIONS[op]!(VALID_INPUT[op as keyof typeof VALID_INPUT], { endpoint, region: 'us-east-1', retry: 0 })
 
