@@ -51,9 +51,10 @@ beforeEach(() => {
   received.length = 0
 })
 
-const sdkSend = (op: keyof typeof COMMANDS) =>
+type Settled = { ok: boolean; value?: object; error?: unknown }
+const sdkSend = (op: keyof typeof COMMANDS): Promise<Settled> =>
   sdk.send(new (COMMANDS[op] as new (input: unknown) => CreateTokenCommand)(VALID_INPUT[op])).then(
-    (value): { ok: boolean; value?: object; error?: unknown } => ({ ok: true, value }),
+    (value) => ({ ok: true, value }),
     (error: unknown) => ({ ok: false, error }),
   )
 const oursSend = (op: string) => OPERATIONS[op]!(VALID_INPUT[op as keyof typeof VALID_INPUT], { endpoint, region: 'us-east-1', retry: 0 })
