@@ -48,7 +48,7 @@ export interface PollTokenOptions extends Options {
  * keeps polling; any other error is returned at once.
  *
  * @param input - `clientId`, `clientSecret`, and from StartDeviceAuthorization `deviceCode`, `interval` and
- *   `expiresIn` (seconds; spreading its output in is fine).
+ *   `expiresIn` (seconds).
  * @param options - As for every operation (the `signal` also ends the waits), plus `onPending`.
  * @returns `{ ok: true, value }` with the tokens, or `{ ok: false, error }`: `ExpiredTokenException` from the
  *   service, or made here (status 400, no `requestId`) as soon as `expiresIn` has passed, without waiting past it;
@@ -60,11 +60,12 @@ export interface PollTokenOptions extends Options {
  * import { pollToken, startDeviceAuthorization } from 'ssooidc'
  *
  * const device = await startDeviceAuthorization({ clientId, clientSecret, startUrl }, { region })
- * if (!device.ok) throw new Error(device.error.message)
- * console.log(`Open ${device.value.verificationUriComplete} and check the code ${device.value.userCode}`)
+ * if (!device.ok || !device.value.deviceCode) throw new Error('could not start the sign-in')
+ * const { deviceCode, userCode, verificationUriComplete, interval, expiresIn } = device.value
+ * console.log(`Open ${verificationUriComplete} and check the code ${userCode}`)
  * const token = await pollToken(
- *   { clientId, clientSecret, ...device.value },
- *   { region, onPending: ({ remaining }) => process.stdout.write(`\rwaiting… ${remaining}s left `) },
+ *   { clientId, clientSecret, deviceCode, interval, expiresIn },
+ *   { region, onPending: ({ remaining }) => console.log(`waiting… ${remaining}s left`) },
  * )
  * if (token.ok) console.log('signed in; expires in', token.value.expiresIn, 's')
  * ```
