@@ -339,7 +339,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const credentials = iamCredentials.find((c) => c.accessKeyId === accessKeyId)
     if (!credentials) refuse('AccessDeniedException', 'The security token included in the request is invalid')
     const names = signedHeaders.split(';')
-    const headers = new Headers(names.filter((name) => name !== 'host').map((name) => [name, request.headers.get(name) ?? '']))
+    const headers = new Headers(names.filter((name) => name !== 'host').map((name): [string, string] => [name, request.headers.get(name) ?? '']))
     const contentHash = headers.get('x-amz-content-sha256')
     const expected = await new AwsV4Signer({
       method: request.method,
