@@ -18,8 +18,10 @@ writeFileSync(
   new URL('../src/partitions.ts', import.meta.url),
   `// Generated from model/partitions.json by scripts/gen-partitions.mjs; do not edit.
 /** [name, regionRegex, dnsSuffix, dualStackDnsSuffix, supportsFIPS, supportsDualStack, regions its regex misses] */
-export type Partition = readonly [string, string, string, string, boolean, boolean, readonly string[]]
+export type Partition = readonly [string, RegExp, string, string, boolean, boolean, readonly string[]]
 
-export const PARTITIONS: readonly Partition[] = ${JSON.stringify(rows, null, 2)}
+export const PARTITIONS: readonly Partition[] = [
+${rows.map(([name, regex, ...rest]) => `  [${JSON.stringify(name)}, /${regex}/, ${rest.map((x) => JSON.stringify(x)).join(', ')}],`).join('\n')}
+]
 `,
 )

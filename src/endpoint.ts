@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { EndpointError, Result } from './errors'
+import * as v from 'valibot'
+import { describeIssues, toIssues, type EndpointError, type Result } from './errors'
 import { PARTITIONS } from './partitions'
 
 /** The endpoint options, named as in the AWS SDK v3. */
@@ -16,6 +17,14 @@ export interface EndpointOptions {
   useFipsEndpoint?: boolean | undefined
   useDualstackEndpoint?: boolean | undefined
 }
+
+/** The endpoint options' schema; the request path checks it as part of every operation's options. */
+export const EndpointOptionsSchema = v.object({
+  region: v.optional(v.string()),
+  endpoint: v.optional(v.string()),
+  useFipsEndpoint: v.optional(v.boolean()),
+  useDualstackEndpoint: v.optional(v.boolean()),
+})
 
 const fail = (message: string): { ok: false; error: EndpointError } => ({
   ok: false,
@@ -46,19 +55,32 @@ export const isLoopback = (hostname: string): boolean =>
  * ```
  */
 export function resolveEndpoint(options: EndpointOptions): Result<string, EndpointError> {
+  try {
+    // Checked once, as values: a region that is not a string could read differently each time it is read.
+    const checked = v.safeParse(EndpointOptionsSchema, options ?? {})
+    if (checked.success) return endpointOf(checked.output)
+    return fail(describeIssues('Invalid Configuration', toIssues(checked.issues, 'options')))
+  } catch {
+    return fail('Invalid Configuration: the options could not be read')
+  }
+}
+
+/** The rule set itself, over options already checked by {@link EndpointOptionsSchema}. */
+export function endpointOf(options: v.InferOutput<typeof EndpointOptionsSchema>): Result<string, EndpointError> {
   const { region, endpoint, useFipsEndpoint: fips, useDualstackEndpoint: dual } = options
   if (endpoint != null) {
     if (fips) return fail('Invalid Configuration: FIPS and custom endpoint are not supported')
     if (dual) return fail('Invalid Configuration: Dualstack and custom endpoint are not supported')
-    let url: URL
-    try {
-      url = new URL(endpoint)
-    } catch {
-      return fail('Invalid Configuration: the endpoint is not a URL')
-    }
-    if (url.username || url.password) return fail('Invalid Configuration: the endpoint must not hold credentials')
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-      return fail('Invalid Configuration: the endpoint must use https: (plain http: is allowed on loopback only)')
+    // https:, or http: on loopback; no credentials, query or fragment that could move the request elsewhere.
+    const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined
+    if (
+      !url ||
+      url.username ||
+      url.password ||
+      /[?#]/.test(endpoint) ||
+      !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)))
+    ) {
+      return fail('Invalid Configuration: the endpoint must be an https: URL (http: on loopback only) without credentials, query or fragment')
     }
     return { ok: true, value: endpoint }
   }
@@ -66,7 +88,7 @@ export function resolveEndpoint(options: EndpointOptions): Result<string, Endpoi
   if (!HOST_LABEL.test(region)) return fail('Invalid Configuration: the region is not a valid host label')
   const [name, , dnsSuffix, dualStackDnsSuffix, supportsFips, supportsDual] =
     PARTITIONS.find((p) => p[6].includes(region)) ??
-    PARTITIONS.find((p) => new RegExp(p[1]).test(region)) ??
+    PARTITIONS.find((p) => p[1].test(region)) ??
     PARTITIONS.find((p) => p[0] === 'aws')!
   let host: string
   if (fips && dual) {

@@ -141,24 +141,17 @@ export type CallError =
 /** The error union of an operation function: `ErrorOf<typeof createToken>`. */
 export type ErrorOf<F> = F extends (...args: never[]) => Promise<Result<unknown, infer E>> ? E : never
 
-/** The OAuth `error` codes of the body, and the exception each names (WIRE.md); the last fallback for the type. */
-const OAUTH_CODES: Record<string, ExceptionName> = {
-  access_denied: 'AccessDeniedException',
-  authorization_pending: 'AuthorizationPendingException',
-  expired_token: 'ExpiredTokenException',
-  server_error: 'InternalServerException',
-  invalid_client: 'InvalidClientException',
-  invalid_client_metadata: 'InvalidClientMetadataException',
-  invalid_grant: 'InvalidGrantException',
-  invalid_redirect_uri: 'InvalidRedirectUriException',
-  invalid_request: 'InvalidRequestException',
-  invalid_scope: 'InvalidScopeException',
-  slow_down: 'SlowDownException',
-  unauthorized_client: 'UnauthorizedClientException',
-  unsupported_grant_type: 'UnsupportedGrantTypeException',
-}
+/**
+ * The exception an OAuth `error` code of the body names (WIRE.md's table): the code in PascalCase plus
+ * `Exception` (`slow_down` → `SlowDownException`), but for `server_error`, which is InternalServerException.
+ * The last fallback for the type; only names the operation models count.
+ */
+const fromOAuthCode = (code: string): string =>
+  code === 'server_error' ? 'InternalServerException' : `${code.replace(/(?:^|_)([a-z])/g, (_, c: string) => c.toUpperCase())}Exception`
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+/** An error type from the body: a string, or a number as the SDKs read it. */
+const typeText = (value: unknown): string | undefined => (typeof value === 'number' ? String(value) : text(value))
 
 /**
  * Reads an error response as the official SDKs do (restJson1): header `x-amzn-errortype`, else body `code`
@@ -173,13 +166,16 @@ export function readServiceError<N extends ExceptionName>(
 ): ServiceException<N> | UnknownServiceError {
   const data: Record<string, unknown> = body && typeof body === 'object' ? (body as Record<string, unknown>) : {}
   const codeKey = Object.keys(data).find((key) => key.toLowerCase() === 'code')
-  const raw = headers.get('x-amzn-errortype') ?? text(codeKey && data[codeKey]) ?? text(data.__type)
+  const raw = headers.get('x-amzn-errortype') ?? typeText(codeKey && data[codeKey]) ?? typeText(data.__type)
   const error = text(data.error)
-  let type: string | undefined = raw?.split(',')[0]!.split(':')[0]!.split('#').pop()
+  // As the SDKs' sanitizeErrorCode: cut at the first `,`, then at the first `:`, then keep what follows the first `#`.
+  let type: string | undefined = raw?.split(',')[0]!.split(':')[0]
+  if (type?.includes('#')) type = type.split('#')[1]
   if (raw === undefined && error) {
-    type = OAUTH_CODES[error]
+    type = fromOAuthCode(error)
     // `invalid_request` names two exceptions; only the region one carries `endpoint` or `region`.
-    if (type === 'InvalidRequestException' && ('endpoint' in data || 'region' in data)) type = 'InvalidRequestRegionException'
+    const region = 'InvalidRequestRegionException' as N
+    if (type === 'InvalidRequestException' && names.includes(region) && ('endpoint' in data || 'region' in data)) type = region
   }
   const description = text(data.error_description)
   const common = { status, error, description, requestId: headers.get('x-amzn-requestid') ?? undefined }
@@ -204,9 +200,10 @@ const kindOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
 
 /** Turns valibot issues into ours: a path and a reason, never the offending value (it may be a secret). */
-export function toIssues(issues: readonly BaseIssue<unknown>[], prefix = ''): ValidationIssue[] {
+export function toIssues(issues: readonly BaseIssue<unknown>[], prefix?: string): ValidationIssue[] {
   return issues.map((issue) => {
-    const path = prefix + (issue.path ?? []).map((item) => String(item.key)).join('.')
+    const keys = (issue.path ?? []).map((item) => String(item.key))
+    const path = (prefix ? [prefix, ...keys] : keys).join('.')
     // valibot reports a missing key with the key itself as `expected`.
     const missing = issue.kind === 'schema' && issue.input === undefined && issue.path?.length
     // A `custom` check's message is ours and names no value.
@@ -218,6 +215,10 @@ export function toIssues(issues: readonly BaseIssue<unknown>[], prefix = ''): Va
 /** The one message format of issue lists: `what: path: reason; path: reason`. */
 export const describeIssues = (what: string, issues: readonly ValidationIssue[]): string =>
   `${what}: ${issues.map((issue) => `${issue.path || 'value'}: ${issue.message}`).join('; ')}`
+
+/** The failed Result of an input or options object that throws when read (a hostile getter or Proxy). */
+export const unreadableInput = (): { ok: false; error: ValidationError } =>
+  invalidInput([{ path: '', message: 'could not be read (a getter or proxy threw)' }])
 
 /** The failed Result of input or options that did not pass their schemas. */
 export const invalidInput = (issues: ValidationIssue[]): { ok: false; error: ValidationError } => ({

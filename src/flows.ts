@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot'
 import { resolveEndpoint, type EndpointOptions } from './endpoint'
-import { invalidInput, toIssues, type EndpointError, type Result, type ValidationError } from './errors'
+import { invalidInput, toIssues, unreadableInput, type EndpointError, type Result, type ValidationError } from './errors'
 import { createToken, type CreateTokenError } from './operations'
 import { ABORTED, sleep, type Options } from './request'
 import type { CreateTokenOutput } from './schemas'
@@ -74,6 +74,15 @@ export async function pollToken(
   input: PollTokenInput,
   options: PollTokenOptions = {},
 ): Promise<Result<CreateTokenOutput, CreateTokenError>> {
+  try {
+    return await poll(input, options)
+  } catch {
+    // Only a hostile input or options object (a throwing getter, a Proxy) gets here: nothing was sent.
+    return unreadableInput()
+  }
+}
+
+async function poll(input: PollTokenInput, options: PollTokenOptions): Promise<Result<CreateTokenOutput, CreateTokenError>> {
   const checked = v.safeParse(PollTokenInput, input)
   if (!checked.success) return invalidInput(toIssues(checked.issues))
   const { clientId, clientSecret, deviceCode, expiresIn } = checked.output
@@ -89,10 +98,10 @@ export async function pollToken(
     else if (name !== 'AuthorizationPendingException') return result
     const remaining = deadline === Infinity ? undefined : Math.max(0, Math.round((deadline - Date.now()) / 1000))
     try {
-      onPending?.({ attempt, interval, remaining })
-    } catch {
-      // A progress callback must not end the sign-in.
-    }
+      // A progress callback must not end the sign-in: neither what it throws nor what its promise rejects with.
+      const returned: unknown = onPending?.({ attempt, interval, remaining })
+      if (returned instanceof Promise) returned.catch(() => {})
+    } catch {}
     const next = Date.now() + interval * 1000
     if (!(await sleep(Math.min(next, deadline) - Date.now(), signal))) return { ok: false, error: ABORTED }
     if (next >= deadline) {
@@ -174,6 +183,14 @@ export function authorizeUrl(
   input: AuthorizeUrlInput,
   options: EndpointOptions,
 ): Result<string, EndpointError | ValidationError> {
+  try {
+    return buildAuthorizeUrl(input, options)
+  } catch {
+    return unreadableInput()
+  }
+}
+
+function buildAuthorizeUrl(input: AuthorizeUrlInput, options: EndpointOptions): Result<string, EndpointError | ValidationError> {
   const checked = v.safeParse(AuthorizeUrlInput, input)
   if (!checked.success) return invalidInput(toIssues(checked.issues))
   const base = resolveEndpoint(options ?? {})

@@ -11,15 +11,17 @@
  * @module
  */
 import * as v from 'valibot'
-import { resolveEndpoint, type EndpointOptions } from './endpoint'
+import { EndpointOptionsSchema, endpointOf, type EndpointOptions } from './endpoint'
 import {
   describeIssues,
   invalidInput,
+  unreadableInput,
   readServiceError,
   toIssues,
   type CallError,
   type EndpointError,
   type NetworkError,
+  type AbortError,
   type ExceptionName,
   type Result,
   type ServiceException,
@@ -50,26 +52,32 @@ const isHeaders = (init: unknown): boolean => {
   }
 }
 
+const isSignal = (s: unknown): boolean =>
+  typeof (s as AbortSignal)?.addEventListener === 'function' &&
+  typeof (s as AbortSignal).removeEventListener === 'function' &&
+  typeof (s as AbortSignal).aborted === 'boolean'
+
 const OptionsSchema = v.object({
-  region: v.optional(v.string()),
-  endpoint: v.optional(v.string()),
-  useFipsEndpoint: v.optional(v.boolean()),
-  useDualstackEndpoint: v.optional(v.boolean()),
+  ...EndpointOptionsSchema.entries,
   fetch: v.optional(v.function()),
-  signal: v.optional(v.custom<AbortSignal>((s) => typeof (s as AbortSignal)?.addEventListener === 'function', 'expected AbortSignal')),
-  timeout: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(2 ** 31 - 1))),
-  retry: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  signal: v.optional(v.custom<AbortSignal>(isSignal, 'expected AbortSignal')),
+  timeout: v.optional(v.custom<number>((t) => typeof t === 'number' && t >= 1 && t < 2 ** 31, 'expected milliseconds from 1 to 2^31-1')),
+  retry: v.optional(v.custom<number>((r) => Number.isInteger(r) && (r as number) >= 0, 'expected an integer >= 0')),
   headers: v.optional(v.custom<HeadersInit>(isHeaders, 'expected HeadersInit')),
   credentials: v.optional(v.unknown()),
 })
 
-/** Signs the request in place (headers); returns an error `E` (or an EndpointError) instead when it cannot. */
+/**
+ * Signs the request in place (headers), once per attempt; adds the secrets it used to `secrets`, and returns an
+ * error `E` (or an EndpointError, or an AbortError when `signal` ends the wait for credentials) when it cannot.
+ */
 export type Signer<E> = (request: {
   url: string
   headers: Headers
   body: string
   options: Options & { credentials?: unknown }
-}) => Promise<E | EndpointError | undefined>
+  secrets: string[]
+}) => Promise<E | EndpointError | AbortError | undefined>
 
 /** What an operation declares: its path, its schemas, its modeled exceptions, and (CreateTokenWithIAM) a signer. */
 export interface Operation<I extends v.GenericSchema, O extends v.GenericSchema, N extends ExceptionName, E = never> {
@@ -97,6 +105,17 @@ export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<bool
     if (signal?.aborted) abort()
   })
 
+/** Settles as `promise`, or rejects as soon as `signal` aborts, even if `promise` never settles. */
+export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
+  signal
+    ? new Promise<T>((resolve, reject) => {
+        const abort = () => reject(signal.reason)
+        if (signal.aborted) return abort()
+        signal.addEventListener('abort', abort)
+        promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+      })
+    : promise
+
 /** Backoff before retry `n` (0-based): full jitter over min(20 s, base × 2^n), base 100 ms, 500 ms when throttled. */
 export const backoff = (n: number, throttled: boolean): number =>
   Math.random() * Math.min(20_000, (throttled ? 500 : 100) * 2 ** n)
@@ -109,38 +128,46 @@ const networkError = (cause: unknown): NetworkError => {
 }
 
 /** The one AbortError: the caller's signal ended the call. */
-export const ABORTED = { name: 'AbortError', message: 'The operation was aborted' } as const
+export const ABORTED: AbortError = { name: 'AbortError', message: 'The operation was aborted' }
 
 /** The secret members of inputs and credentials (the model's `sensitive` shapes, plus AWS keys). */
 const SECRET_KEYS = ['clientSecret', 'refreshToken', 'codeVerifier', 'assertion', 'subjectToken', 'secretAccessKey', 'sessionToken']
 
+/** Adds the secret values of `source` (checked input, resolved credentials) to `secrets`. */
+export const collectSecrets = (source: object, secrets: string[]): void => {
+  for (const key of SECRET_KEYS) {
+    const value = (source as Record<string, unknown>)[key]
+    if (typeof value === 'string' && value.length >= 4) secrets.push(value)
+  }
+}
+
 /**
- * Replaces every secret value that an error's text might echo (a service echoing input, a fetch quoting its
- * body). `name` is the discriminant and is left alone; secrets under 4 characters are not real secrets.
+ * Replaces every secret value an error's text might echo (a service echoing its input, a `fetch` quoting its
+ * body), longest first so that no part of one survives inside another. `name` is the discriminant and is left
+ * alone; values under 4 characters are not real secrets. A `cause` is never kept as given: it is rebuilt as
+ * plain Errors holding only scrubbed names and messages, down its chain, so nothing else it carries can leak.
  */
 function redact<E>(error: E, secrets: string[]): E {
-  const scrub = (value: unknown): unknown =>
-    typeof value === 'string' ? secrets.reduce((s, secret) => s.split(secret).join('***'), value) : value
+  const ordered = [...new Set(secrets)].sort((a, b) => b.length - a.length)
+  const scrub = (text: string): string => ordered.reduce((s, secret) => s.split(secret).join('***'), text)
+  const rebuild = (value: unknown, depth: number): Error => {
+    let rebuilt: Error
+    try {
+      rebuilt = new Error(scrub(String(value instanceof Error ? value.message : value)))
+      if (value instanceof Error) rebuilt.name = scrub(String(value.name))
+      const inner = (value as { cause?: unknown } | null)?.cause
+      if (inner !== undefined && depth < 4) rebuilt.cause = rebuild(inner, depth + 1)
+    } catch {
+      rebuilt = new Error('(an error that could not be read)')
+    }
+    return rebuilt
+  }
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(error as object)) {
-    out[key] =
-      key === 'name'
-        ? value
-        : key === 'cause' && value instanceof Error && secrets.some((s) => String(value.message).includes(s))
-          ? new Error(scrub(value.message) as string)
-          : scrub(value)
+    out[key] = key === 'name' ? value : key === 'cause' ? rebuild(value, 0) : typeof value === 'string' ? scrub(value) : value
   }
   return out as E
 }
-
-const secretsOf = (...sources: unknown[]): string[] =>
-  sources.flatMap((source) =>
-    source && typeof source === 'object'
-      ? SECRET_KEYS.map((key) => (source as Record<string, unknown>)[key]).filter(
-          (value): value is string => typeof value === 'string' && value.length >= 4,
-        )
-      : [],
-  )
 
 /**
  * Runs one operation: see the module comment. `options` are the caller's; a signer gets them whole.
@@ -150,14 +177,24 @@ export async function send<I extends v.GenericSchema, O extends v.GenericSchema,
   input: unknown,
   options: unknown = {},
 ): Promise<Result<v.InferOutput<O>, ServiceException<N> | CallError | E>> {
-  let secrets: string[] = []
+  const secrets: string[] = []
   try {
-    secrets = secretsOf(input, (options as { credentials?: unknown } | undefined)?.credentials)
-    const result = await attempt(op, input, options ?? {})
+    const result = await attempt(op, input, options ?? {}, secrets)
     return result.ok ? result : { ok: false, error: redact(result.error, secrets) }
   } catch (cause) {
-    // Unreachable by design; a last guard so that even a hostile `fetch` or getter cannot make a call reject.
+    // A last guard, so that even a hostile getter or `fetch` cannot make a call reject.
     return { ok: false, error: redact(networkError(cause), secrets) }
+  }
+}
+
+/** One request and its whole body; the body as JSON where it parses, else as text. */
+async function exchange(fetcher: Fetch, url: string, init: RequestInit): Promise<[Response, unknown]> {
+  const response = await fetcher(url, init)
+  const text = await response.text()
+  try {
+    return [response, JSON.parse(text)]
+  } catch {
+    return [response, text]
   }
 }
 
@@ -165,71 +202,72 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
   op: Operation<I, O, N, E>,
   input: unknown,
   rawOptions: unknown,
+  secrets: string[],
 ): Promise<Result<v.InferOutput<O>, ServiceException<N> | CallError | E>> {
-  const checkedOptions = v.safeParse(OptionsSchema, rawOptions)
-  const checkedInput = v.safeParse(op.input, input)
-  const issues = [
-    ...(checkedOptions.issues ? toIssues(checkedOptions.issues, 'options.') : []),
-    ...(checkedInput.issues ? toIssues(checkedInput.issues) : []),
-  ]
-  if (!checkedOptions.success || !checkedInput.success) return invalidInput(issues)
+  let checkedOptions, checkedInput
+  try {
+    checkedOptions = v.safeParse(OptionsSchema, rawOptions)
+    checkedInput = v.safeParse(op.input, input)
+  } catch {
+    return unreadableInput()
+  }
+  if (checkedInput.success) collectSecrets(checkedInput.output as object, secrets)
+  if (!checkedOptions.success || !checkedInput.success) {
+    return invalidInput([
+      ...(checkedOptions.issues ? toIssues(checkedOptions.issues, 'options') : []),
+      ...(checkedInput.issues ? toIssues(checkedInput.issues) : []),
+    ])
+  }
   const options = checkedOptions.output as Options & { credentials?: unknown }
   const { signal, timeout, retry = 2 } = options
-  const base = resolveEndpoint(options)
+  const base = endpointOf(options)
   if (!base.ok) return base
   const url = base.value.replace(/\/+$/, '') + op.path
   const body = JSON.stringify(checkedInput.output)
-  const headers = new Headers(options.headers)
-  headers.set('content-type', 'application/json')
-  if (op.sign) {
-    const refused = await op.sign({ url, headers, body, options })
-    if (refused) return { ok: false, error: refused }
-  }
   const fetcher = options.fetch ?? fetch
-  /** One request and its whole body; the body as JSON where it parses, else as text. */
-  const exchange = async (init: RequestInit): Promise<[Response, unknown]> => {
-    const response = await fetcher(url, init)
-    const text = await response.text()
-    try {
-      return [response, JSON.parse(text)]
-    } catch {
-      return [response, text]
-    }
-  }
 
   for (let n = 0; ; n++) {
     if (signal?.aborted) return { ok: false, error: ABORTED }
-    const controller = new AbortController()
-    const onAbort = () => controller.abort()
+    let headers: HeadersInit = { 'content-type': 'application/json' }
+    if (options.headers || op.sign) {
+      const merged = new Headers(options.headers)
+      merged.set('content-type', 'application/json')
+      // Signed on every attempt, so that a retry carries a fresh x-amz-date.
+      const refused = await op.sign?.({ url, headers: merged, body, options, secrets })
+      if (refused) return { ok: false, error: refused }
+      headers = merged
+    }
+    const init: RequestInit = { method: 'POST', body, headers, redirect: 'manual' }
+    // Only with a signal or a timeout: the race ends the attempt at once, even with a `fetch` that ignores its signal.
+    const controller = signal || timeout ? new AbortController() : undefined
+    const onAbort = () => controller!.abort()
     signal?.addEventListener('abort', onAbort)
     let timedOut = false
-    const timer = timeout && setTimeout(() => ((timedOut = true), controller.abort()), timeout)
+    const timer = timeout && setTimeout(() => ((timedOut = true), controller!.abort()), timeout)
     let error: ServiceException<N> | CallError
     try {
-      // The race ends the attempt at once on abort or timeout, even with a `fetch` that ignores its signal.
-      const [response, data] = await Promise.race([
-        exchange({ method: 'POST', body, headers, signal: controller.signal, redirect: 'manual' }),
-        new Promise<never>((_, reject) => controller.signal.addEventListener('abort', reject)),
-      ])
+      if (controller) init.signal = controller.signal
+      const [response, data] = await abortable(exchange(fetcher, url, init), controller?.signal)
       const { status } = response
       const requestId = response.headers.get('x-amzn-requestid') ?? undefined
-      if (status >= 200 && status < 300) {
+      if (status >= 200 && status < 300 && !response.redirected) {
         const output = v.safeParse(op.output, data)
         if (output.success) return { ok: true, value: output.output }
-        const outputIssues = toIssues(output.issues)
+        const issues = toIssues(output.issues)
         return {
           ok: false,
           error: {
             name: 'InvalidResponseError',
-            message: describeIssues(`Invalid response (HTTP ${status})`, outputIssues),
+            message: describeIssues(`Invalid response (HTTP ${status})`, issues),
             status,
             requestId,
-            issues: outputIssues,
+            issues,
           },
         }
       }
-      if (status < 400 || response.type === 'opaqueredirect') {
-        // A redirect would carry the request's secrets to another origin: never followed.
+      if (status < 400 || response.redirected) {
+        // A redirect would carry the request's secrets to another origin: never followed, nor accepted from a
+        // `fetch` that followed it anyway.
         return {
           ok: false,
           error: {
@@ -247,9 +285,7 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
       if (!TRANSIENT.includes(status)) return { ok: false, error }
     } catch (cause) {
       if (signal?.aborted) return { ok: false, error: ABORTED }
-      error = timedOut
-        ? { name: 'TimeoutError', message: `No response within ${timeout} ms` }
-        : networkError(cause)
+      error = timedOut ? { name: 'TimeoutError', message: `No response within ${timeout} ms` } : networkError(cause)
     } finally {
       clearTimeout(timer || undefined)
       signal?.removeEventListener('abort', onAbort)

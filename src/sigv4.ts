@@ -8,7 +8,7 @@ import { AwsV4Signer } from 'aws4fetch'
 import * as v from 'valibot'
 import { Credentials } from './schemas'
 import type { CredentialsError } from './errors'
-import type { Signer } from './request'
+import { ABORTED, abortable, collectSecrets, type Signer } from './request'
 
 /** Credentials, or an async function that returns them (a provider, as in the AWS SDK v3). */
 export type CredentialsOption = Credentials | (() => Promise<Credentials> | Credentials)
@@ -42,13 +42,14 @@ export async function signHeaders(
   signed.headers.forEach((value, key) => request.headers.set(key, value))
 }
 
-/** The Signer of CreateTokenWithIAM. */
-export const signIam: Signer<CredentialsError> = async ({ url, headers, body, options }) => {
+/** The Signer of CreateTokenWithIAM: credentials resolved (the wait ends with the caller's signal), checked, used. */
+export const signIam: Signer<CredentialsError> = async ({ url, headers, body, options, secrets }) => {
   if (!options.region) return { name: 'EndpointError', message: 'Invalid Configuration: Missing Region' }
   let credentials: unknown = options.credentials
   try {
-    if (typeof credentials === 'function') credentials = await credentials()
+    if (typeof credentials === 'function') credentials = await abortable(Promise.resolve(credentials()), options.signal)
   } catch {
+    if (options.signal?.aborted) return ABORTED
     return { name: 'CredentialsError', message: 'The credentials provider failed' }
   }
   const checked = v.safeParse(Credentials, credentials)
@@ -58,6 +59,7 @@ export const signIam: Signer<CredentialsError> = async ({ url, headers, body, op
       message: 'credentials must be { accessKeyId, secretAccessKey, sessionToken? } with non-empty keys',
     }
   }
+  collectSecrets(checked.output, secrets)
   await signHeaders({ url, headers, body }, checked.output, options.region)
   return undefined
 }

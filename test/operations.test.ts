@@ -182,10 +182,10 @@ describe('validation', () => {
       error: {
         name: 'ValidationError',
         message:
-          'Invalid input: options.timeout: expected >=1, received number; options.retry: expected integer, received number; clientSecret: expected string, received number; scope.1: expected string, received number',
+          'Invalid input: options.timeout: expected milliseconds from 1 to 2^31-1, received number; options.retry: expected an integer >= 0, received number; clientSecret: expected string, received number; scope.1: expected string, received number',
         issues: [
-          { path: 'options.timeout', message: 'expected >=1, received number' },
-          { path: 'options.retry', message: 'expected integer, received number' },
+          { path: 'options.timeout', message: 'expected milliseconds from 1 to 2^31-1, received number' },
+          { path: 'options.retry', message: 'expected an integer >= 0, received number' },
           { path: 'clientSecret', message: 'expected string, received number' },
           { path: 'scope.1', message: 'expected string, received number' },
         ],

@@ -77,3 +77,20 @@ describe('redaction keeps errors readable', () => {
     expect(result.error).toMatchObject({ name: 'InvalidGrantException', message: 'Invalid grant provided', description: 'Invalid grant provided' })
   })
 })
+
+describe('secrets in places a first look would miss', () => {
+  const echoHeaders = recorder((sent) => new Response(JSON.stringify({ error: 'access_denied', error_description: JSON.stringify(sent.headers) }), { status: 400, headers: { 'x-amzn-errortype': 'AccessDeniedException' } }))
+  const hidden: [string, () => Promise<{ ok: boolean; error?: unknown }>][] = [
+    ['a cause chain quoting the body', () => createToken(tokenInput, { region: 'us-east-1', retry: 0, fetch: async (_, init) => { throw new TypeError('fetch failed', { cause: new Error('x', { cause: new Error(String(init?.body)) }) }) } })],
+    ['an error carrying the request options', () => createToken(tokenInput, { region: 'us-east-1', retry: 0, fetch: async (_, init) => { throw Object.assign(new Error('failed'), { options: init }) } })],
+    ['a thrown plain object', () => createToken(tokenInput, { region: 'us-east-1', retry: 0, fetch: async (_, init) => { throw { body: init?.body } } })],
+    ['credentials from a provider, echoed in headers', () => createTokenWithIAM(iamInput, { region: 'us-east-1', credentials: async () => credentials, fetch: echoHeaders.fetch })],
+    ['one secret inside another', () => createToken({ ...tokenInput, clientSecret: 'S3cr', refreshToken: 'xS3cr3t-refresh-token' }, { region: 'us-east-1', fetch: echo(400, { 'x-amzn-errortype': 'InvalidGrantException' }).fetch })],
+  ]
+  it.each(hidden)('%s', async (_, run) => {
+    const result = await run()
+    expect(result.ok).toBe(false)
+    const shown = inspect(result, { depth: Infinity, showHidden: true })
+    for (const secret of [...values, 'S3cr', 'xS3cr3t-refresh-token', '3t-refresh-token']) expect(shown).not.toContain(secret)
+  })
+})

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain ES module of the repository's scripts, without types
 import { ENTRIES, bundle } from '../scripts/bundle.mjs'
 
-/** Budgets in gzip -9 bytes of an esbuild bundle, minified (issue: "Runs everywhere fetch runs"). */
+/**
+ * Budgets in gzip -9 bytes of an esbuild bundle, minified (issue: "Runs everywhere fetch runs"), in decimal
+ * kilobytes, the stricter reading, as the issue's own table measures the AWS SDK (54.8 KB = 54,8xx bytes).
+ */
 const BUDGETS: Record<string, number> = {
-  createToken: 5.5 * 1024,
-  'registerClient + startDeviceAuthorization + createToken': 6.5 * 1024,
-  'the whole API': 10 * 1024,
+  createToken: 5500,
+  'registerClient + startDeviceAuthorization + createToken': 6500,
+  'the whole API': 10_000,
 }
 
 describe.each(['browser', 'worker'])('bundle size for %s', (target) => {

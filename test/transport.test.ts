@@ -134,7 +134,7 @@ describe('retries', () => {
     expect(requests[2]!.body).toBe(requests[0]!.body)
   })
 
-  it('retries network errors and reports the last as a NetworkError with its cause', async () => {
+  it('retries network errors and reports the last as a NetworkError with its cause chain, copied as plain Errors', async () => {
     vi.useFakeTimers()
     const cause = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') })
     const fetch = vi.fn(async () => {
@@ -142,10 +142,11 @@ describe('retries', () => {
     })
     const pending = createToken(input, { region, fetch })
     await vi.runAllTimersAsync()
-    expect(await pending).toStrictEqual({
-      ok: false,
-      error: { name: 'NetworkError', message: 'fetch failed: connect ECONNREFUSED 127.0.0.1:1', cause },
-    })
+    const result = await pending
+    expect(result.error).toMatchObject({ name: 'NetworkError', message: 'fetch failed: connect ECONNREFUSED 127.0.0.1:1' })
+    const copied = (result.error as { cause: Error & { cause: Error } }).cause
+    expect([copied.name, copied.message, copied.cause.message]).toStrictEqual(['TypeError', 'fetch failed', 'connect ECONNREFUSED 127.0.0.1:1'])
+    expect(copied).not.toBe(cause)
     expect(fetch).toHaveBeenCalledTimes(3)
   })
 

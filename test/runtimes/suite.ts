@@ -220,9 +220,9 @@ const cases: Record<string, () => Promise<void>> = {
       ok: false,
       error: {
         name: 'ValidationError',
-        message: 'Invalid input: options.timeout: expected >=1, received number; clientSecret: expected string, received number',
+        message: 'Invalid input: options.timeout: expected milliseconds from 1 to 2^31-1, received number; clientSecret: expected string, received number',
         issues: [
-          { path: 'options.timeout', message: 'expected >=1, received number' },
+          { path: 'options.timeout', message: 'expected milliseconds from 1 to 2^31-1, received number' },
           { path: 'clientSecret', message: 'expected string, received number' },
         ],
       },
