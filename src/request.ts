@@ -116,6 +116,24 @@ export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefine
       })
     : promise
 
+/** The reason a {@link withDeadline} attempt ends with when its timeout fires. */
+const TIMED_OUT = { reason: 'timeout' }
+
+/**
+ * Runs `run` with a signal that aborts when the caller's `signal` does or `timeout` ms pass, and settles as soon
+ * as either happens, even if `run` ignores its signal; rejects with {@link TIMED_OUT} on the timeout.
+ */
+function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined, timeout: number | undefined): Promise<T> {
+  const controller = new AbortController()
+  const onAbort = () => controller.abort()
+  signal?.addEventListener('abort', onAbort)
+  const timer = timeout ? setTimeout(() => controller.abort(TIMED_OUT), timeout) : undefined
+  return abortable(run(controller.signal), controller.signal).finally(() => {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  })
+}
+
 /** Backoff before retry `n` (0-based): full jitter over min(20 s, base × 2^n), base 100 ms, 500 ms when throttled. */
 export const backoff = (n: number, throttled: boolean): number =>
   Math.random() * Math.min(20_000, (throttled ? 500 : 100) * 2 ** n)
@@ -222,7 +240,7 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
   const { signal, timeout, retry = 2 } = options
   const base = endpointOf(options)
   if (!base.ok) return base
-  const url = base.value.replace(/\/+$/, '') + op.path
+  const url = (base.value.endsWith('/') ? base.value.replace(/\/+$/, '') : base.value) + op.path
   const body = JSON.stringify(checkedInput.output)
   const fetcher = options.fetch ?? fetch
 
@@ -238,16 +256,12 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
       headers = merged
     }
     const init: RequestInit = { method: 'POST', body, headers, redirect: 'manual' }
-    // Only with a signal or a timeout: the race ends the attempt at once, even with a `fetch` that ignores its signal.
-    const controller = signal || timeout ? new AbortController() : undefined
-    const onAbort = () => controller!.abort()
-    signal?.addEventListener('abort', onAbort)
-    let timedOut = false
-    const timer = timeout && setTimeout(() => ((timedOut = true), controller!.abort()), timeout)
     let error: ServiceException<N> | CallError
     try {
-      if (controller) init.signal = controller.signal
-      const [response, data] = await abortable(exchange(fetcher, url, init), controller?.signal)
+      const [response, data] =
+        signal || timeout
+          ? await withDeadline((deadline) => exchange(fetcher, url, { ...init, signal: deadline }), signal, timeout)
+          : await exchange(fetcher, url, init)
       const { status } = response
       const requestId = response.headers.get('x-amzn-requestid') ?? undefined
       if (status >= 200 && status < 300 && !response.redirected) {
@@ -285,10 +299,7 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
       if (!TRANSIENT.includes(status)) return { ok: false, error }
     } catch (cause) {
       if (signal?.aborted) return { ok: false, error: ABORTED }
-      error = timedOut ? { name: 'TimeoutError', message: `No response within ${timeout} ms` } : networkError(cause)
-    } finally {
-      clearTimeout(timer || undefined)
-      signal?.removeEventListener('abort', onAbort)
+      error = cause === TIMED_OUT ? { name: 'TimeoutError', message: `No response within ${timeout} ms` } : networkError(cause)
     }
     if (n >= retry) return { ok: false, error }
     const throttled = 'status' in error && error.status === 429
