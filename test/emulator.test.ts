@@ -16,7 +16,7 @@ const CALLBACK = 'http://127.0.0.1/oauth/callback'
 const APPLICATION = 'arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222'
 const ASSERTION = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl'
 const IAM = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
-const T0 = Date.UTC(2025, 0, 1)
+const T0 = Math.floor(Date.now() / 1000) * 1000 // whole seconds: issue times are exact; near real time, as SigV4 needs
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const ERROR_NAMESPACE = 'http://internal.amazon.com/coral/com.amazonaws.sso.oidc/'
 

@@ -113,3 +113,23 @@ describe('createTokenWithIAM', () => {
     expect(requests).toHaveLength(0)
   })
 })
+
+describe('the emulator refuses replayed CreateTokenWithIAM requests', () => {
+  it('answers AccessDeniedException to a request signed more than 15 minutes from its clock', async () => {
+    const { createEmulator } = await import('../src/emulator/index')
+    const { signHeaders } = await import('../src/sigv4')
+    const emulator = createEmulator({ iamCredentials: [CREDENTIALS] })
+    const url = 'https://oidc.us-east-1.amazonaws.com/token?aws_iam=t'
+    const body = JSON.stringify({ ...VALID_INPUT.CreateTokenWithIAM, assertion: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln' })
+    const send = async (datetime: string) => {
+      const headers = new Headers({ 'content-type': 'application/json' })
+      await signHeaders({ url, headers, body }, CREDENTIALS, 'us-east-1', 'sso-oauth', datetime)
+      return emulator.fetch(url, { method: 'POST', headers, body })
+    }
+    const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, '')
+    const old = await send(amzDate(Date.now() - 16 * 60 * 1000))
+    expect(old.status).toBe(400)
+    expect(old.headers.get('x-amzn-errortype')).toMatch(/^AccessDeniedException:/)
+    expect((await send(amzDate(Date.now() - 60 * 1000))).status).toBe(200)
+  })
+})

@@ -332,6 +332,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       refuse('AccessDeniedException', 'Missing or malformed SigV4 Authorization header')
     }
     const [, accessKeyId, , scopeRegion, service, signedHeaders = '', signature] = auth
+    // As AWS: a request signed more than 15 minutes away from the service's clock is refused (no replays).
+    const signedAt = Date.parse(datetime.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'))
+    if (!(Math.abs(clock() - signedAt) <= 15 * 60 * 1000)) refuse('AccessDeniedException', 'Signature expired: the request time is too far from the service time')
     if (scopeRegion !== region || service !== 'sso-oauth') {
       refuse('AccessDeniedException', `Credential should be scoped to region ${region} and service sso-oauth`)
     }

@@ -31,7 +31,7 @@ const CALLBACK = 'http://127.0.0.1/oauth/callback'
 const APPLICATION = 'arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222'
 const ASSERTION = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl'
 const IAM = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
-const NOW = Date.UTC(2025, 0, 1) // the emulator's clock, fixed: issue times and expiries are exact
+const NOW = Math.floor(Date.now() / 1000) * 1000 // the emulator's clock, fixed at a whole second near real time (SigV4 dates are checked)
 const REGION = 'us-east-1'
 
 // Patterns for the random parts of whole values; anything else is compared exactly.
