@@ -51,21 +51,8 @@ const TOKEN_ERRORS = [
   'InternalServerException',
 ] as const
 
-// Written out, not spread from TOKEN_ERRORS: a spread is not pure to a bundler, and would keep SigV4 in every bundle.
-const TOKEN_WITH_IAM_ERRORS = [
-  'InvalidRequestException',
-  'InvalidClientException',
-  'InvalidGrantException',
-  'UnauthorizedClientException',
-  'UnsupportedGrantTypeException',
-  'InvalidScopeException',
-  'AuthorizationPendingException',
-  'SlowDownException',
-  'AccessDeniedException',
-  'ExpiredTokenException',
-  'InternalServerException',
-  'InvalidRequestRegionException',
-] as const
+// CreateToken's, plus the region exception. (The spread keeps only this array in bundles without the IAM operation.)
+const TOKEN_WITH_IAM_ERRORS = [...TOKEN_ERRORS, 'InvalidRequestRegionException'] as const
 
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const REGISTER_CLIENT = {
