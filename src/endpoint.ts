@@ -4,8 +4,7 @@
  *
  * @module
  */
-import * as v from 'valibot'
-import { describeIssues, toIssues, type EndpointError, type Result } from './errors'
+import { describeIssues, kindOf, type EndpointError, type Result, type ValidationIssue } from './errors'
 import { PARTITIONS } from './partitions'
 
 /** The endpoint options, named as in the AWS SDK v3. */
@@ -18,13 +17,45 @@ export interface EndpointOptions {
   useDualstackEndpoint?: boolean | undefined
 }
 
-/** The endpoint options' schema; the request path checks it as part of every operation's options. */
-export const EndpointOptionsSchema = v.object({
-  region: v.optional(v.string()),
-  endpoint: v.optional(v.string()),
-  useFipsEndpoint: v.optional(v.boolean()),
-  useDualstackEndpoint: v.optional(v.boolean()),
-})
+/** Endpoint options once read and checked: each member read once, of its type, the region normalized. */
+export type CheckedEndpointOptions = EndpointOptions
+
+/** How one option is checked: its name, what it must be (for the issue's text), and the check (its `typeof` by default). */
+export type OptionCheck = readonly [key: string, expected: string, ok?: (value: unknown) => boolean]
+
+/** The endpoint options' checks. */
+export const ENDPOINT_OPTIONS: readonly OptionCheck[] = [
+  ['region', 'string'],
+  ['endpoint', 'string'],
+  ['useFipsEndpoint', 'boolean'],
+  ['useDualstackEndpoint', 'boolean'],
+]
+
+/**
+ * Reads the options in `checks` from `options` (an object), each once, and checks it; a wrong one adds an issue
+ * (`options.key: expected …, received …`, never the value) and reads as absent. The region comes out normalized.
+ * Our options are not the model's shapes: checked by hand, they cost a third of what valibot would in a bundle.
+ */
+export function readOptions<T extends CheckedEndpointOptions>(options: object, checks: readonly OptionCheck[], issues: ValidationIssue[]): T {
+  const read: Record<string, unknown> = {}
+  for (const [key, expected, ok = (value: unknown) => typeof value === expected] of checks) {
+    const value = (options as Record<string, unknown>)[key]
+    if (value === undefined || ok(value)) read[key] = value
+    else issues.push({ path: `options.${key}`, message: `expected ${expected}, received ${kindOf(value)}` })
+  }
+  return normalizeRegion(read as T)
+}
+
+/**
+ * The region as the AWS SDK's client reads it (`@smithy/core` `resolveRegionConfig`, `getRealRegion`): a FIPS
+ * pseudo-region (`fips-us-east-1`, `us-east-1-fips`; `aws-fips` and `fips-aws-global` are `us-east-1`) is the
+ * real region with the FIPS endpoint; and lower-cased, as a host name is and as SigV4's credential scope must be.
+ */
+function normalizeRegion<T extends CheckedEndpointOptions>(options: T): T {
+  const region = options.region?.toLowerCase()
+  const real = region?.replace(/^fips-(?:dkr-|prod-)?|-fips$/, '')
+  return real === region ? { ...options, region } : { ...options, region: /^aws(-global)?$/.test(real!) ? 'us-east-1' : real, useFipsEndpoint: true }
+}
 
 const fail = (message: string): { ok: false; error: EndpointError } => ({
   ok: false,
@@ -56,22 +87,26 @@ export const isLoopback = (hostname: string): boolean =>
  */
 export function resolveEndpoint(options: EndpointOptions): Result<string, EndpointError> {
   try {
-    // Checked once, as values: a region that is not a string could read differently each time it is read.
-    const checked = v.safeParse(EndpointOptionsSchema, options ?? {})
-    if (checked.success) return endpointOf(checked.output)
-    return fail(describeIssues('Invalid Configuration', toIssues(checked.issues, 'options')))
+    // Read once, as values: a region that is not a string could read differently each time it is read.
+    const issues: ValidationIssue[] = []
+    const checked = readOptions(options ?? {}, ENDPOINT_OPTIONS, issues)
+    return issues.length ? fail(describeIssues('Invalid Configuration', issues)) : endpointOf(checked)
   } catch {
     return fail('Invalid Configuration: the options could not be read')
   }
 }
 
-/** The rule set itself, over options already checked by {@link EndpointOptionsSchema}. */
-export function endpointOf(options: v.InferOutput<typeof EndpointOptionsSchema>): Result<string, EndpointError> {
+/**
+ * The rule set itself, over options already read by {@link readOptions}. `prefix` is the service's endpoint
+ * prefix: the SSO OIDC and the access portal rule sets are the same but for it (`oidc`, `portal.sso`).
+ */
+export function endpointOf(options: CheckedEndpointOptions, prefix = 'oidc'): Result<string, EndpointError> {
   const { region, endpoint, useFipsEndpoint: fips, useDualstackEndpoint: dual } = options
   if (endpoint != null) {
     if (fips) return fail('Invalid Configuration: FIPS and custom endpoint are not supported')
     if (dual) return fail('Invalid Configuration: Dualstack and custom endpoint are not supported')
     // https:, or http: on loopback; no credentials, query or fragment that could move the request elsewhere.
+    // What is checked is what is used: the parsed URL (the parser trims spaces and drops tabs and newlines).
     const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined
     if (
       !url ||
@@ -80,28 +115,21 @@ export function endpointOf(options: v.InferOutput<typeof EndpointOptionsSchema>)
       /[?#]/.test(endpoint) ||
       !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)))
     ) {
-      return fail('Invalid Configuration: the endpoint must be an https: URL (http: on loopback only) without credentials, query or fragment')
+      return fail('Invalid Configuration: the endpoint must be https: (http: on loopback only), without credentials, query or fragment')
     }
-    return { ok: true, value: endpoint }
+    return { ok: true, value: url.href.replace(/\/+$/, '') }
   }
   if (region == null) return fail('Invalid Configuration: Missing Region')
   if (!HOST_LABEL.test(region)) return fail('Invalid Configuration: the region is not a valid host label')
   const [name, , dnsSuffix, dualStackDnsSuffix, supportsFips, supportsDual] =
-    PARTITIONS.find((p) => p[6].includes(region)) ??
-    PARTITIONS.find((p) => p[1].test(region)) ??
-    PARTITIONS.find((p) => p[0] === 'aws')!
-  let host: string
-  if (fips && dual) {
-    if (!supportsFips || !supportsDual) return fail('FIPS and DualStack are enabled, but this partition does not support one or both')
-    host = `oidc-fips.${region}.${dualStackDnsSuffix}`
-  } else if (fips) {
-    if (!supportsFips) return fail('FIPS is enabled but this partition does not support FIPS')
-    host = name === 'aws-us-gov' ? `oidc.${region}.amazonaws.com` : `oidc-fips.${region}.${dnsSuffix}`
-  } else if (dual) {
-    if (!supportsDual) return fail('DualStack is enabled but this partition does not support DualStack')
-    host = `oidc.${region}.${dualStackDnsSuffix}`
-  } else {
-    host = `oidc.${region}.${dnsSuffix}`
-  }
+    PARTITIONS.find((p) => p[6].includes(region)) ?? PARTITIONS.find((p) => p[1].test(region)) ?? PARTITIONS[0]! // aws
+  if (fips && dual && !(supportsFips && supportsDual)) return fail('FIPS and DualStack are enabled, but this partition does not support one or both')
+  if (fips && !dual && !supportsFips) return fail('FIPS is enabled but this partition does not support FIPS')
+  if (dual && !fips && !supportsDual) return fail('DualStack is enabled but this partition does not support DualStack')
+  // GovCloud's FIPS endpoint is its plain one.
+  const host =
+    fips && !dual && name === 'aws-us-gov'
+      ? `${prefix}.${region}.amazonaws.com`
+      : `${prefix}${fips ? '-fips' : ''}.${region}.${dual ? dualStackDnsSuffix : dnsSuffix}`
   return { ok: true, value: `https://${host}` }
 }

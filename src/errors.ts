@@ -149,6 +149,15 @@ export type ErrorOf<F> = F extends (...args: never[]) => Promise<Result<unknown,
 const fromOAuthCode = (code: string): string =>
   code === 'server_error' ? 'InternalServerException' : `${code.replace(/(?:^|_)([a-z])/g, (_, c: string) => c.toUpperCase())}Exception`
 
+/**
+ * An error type as the SDKs' `sanitizeErrorCode` cleans it: cut at the first `,`, then at the first `:`, then
+ * keep what follows the first `#` (`aws.protocoltests#FooError:http://…` → `FooError`).
+ */
+export const cleanType = (raw: string | undefined): string | undefined => {
+  const type = raw?.split(',')[0]!.split(':')[0]
+  return type?.includes('#') ? type.split('#')[1] : type
+}
+
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 /** An error type from the body: a string, or a number as the SDKs read it. */
 const typeText = (value: unknown): string | undefined => (typeof value === 'number' ? String(value) : text(value))
@@ -156,21 +165,21 @@ const typeText = (value: unknown): string | undefined => (typeof value === 'numb
 /**
  * Reads an error response as the official SDKs do (restJson1): header `x-amzn-errortype`, else body `code`
  * (any case), else body `__type`, cleaned of `,…`, `:…` and `…#`; when all are missing, the body's OAuth
- * `error` code. A type outside `names` (the operation's modeled exceptions) gives an UnknownServiceError.
+ * `error` code. A type outside `names` (the operation's modeled exceptions) gives an UnknownServiceError, with
+ * `message` when given.
  */
 export function readServiceError<N extends ExceptionName>(
   status: number,
   headers: Headers,
   body: unknown,
   names: readonly N[],
+  message?: string,
 ): ServiceException<N> | UnknownServiceError {
   const data: Record<string, unknown> = body && typeof body === 'object' ? (body as Record<string, unknown>) : {}
   const codeKey = Object.keys(data).find((key) => key.toLowerCase() === 'code')
   const raw = headers.get('x-amzn-errortype') ?? typeText(codeKey && data[codeKey]) ?? typeText(data.__type)
   const error = text(data.error)
-  // As the SDKs' sanitizeErrorCode: cut at the first `,`, then at the first `:`, then keep what follows the first `#`.
-  let type: string | undefined = raw?.split(',')[0]!.split(':')[0]
-  if (type?.includes('#')) type = type.split('#')[1]
+  let type = cleanType(raw)
   if (raw === undefined && error) {
     type = fromOAuthCode(error)
     // `invalid_request` names two exceptions; only the region one carries `endpoint` or `region`.
@@ -182,7 +191,7 @@ export function readServiceError<N extends ExceptionName>(
   if (!names.includes(type as N)) {
     return {
       name: 'UnknownServiceError',
-      message: description ?? `Unrecognized error response (HTTP ${status}${raw ? `, ${raw}` : ''})`,
+      message: message ?? description ?? `Unrecognized error response (HTTP ${status}${raw ? `, ${raw}` : ''})`,
       type: raw,
       ...common,
     }
@@ -196,14 +205,14 @@ export function readServiceError<N extends ExceptionName>(
   return { name: type, message: description ?? type, ...common, ...extras } as ServiceException<N>
 }
 
-const kindOf = (value: unknown): string =>
+/** What a value is, for an issue's text: `null`, `array`, or its `typeof`. Never the value itself. */
+export const kindOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
 
 /** Turns valibot issues into ours: a path and a reason, never the offending value (it may be a secret). */
-export function toIssues(issues: readonly BaseIssue<unknown>[], prefix?: string): ValidationIssue[] {
+export function toIssues(issues: readonly BaseIssue<unknown>[]): ValidationIssue[] {
   return issues.map((issue) => {
-    const keys = (issue.path ?? []).map((item) => String(item.key))
-    const path = (prefix ? [prefix, ...keys] : keys).join('.')
+    const path = (issue.path ?? []).map((item) => String(item.key)).join('.')
     // valibot reports a missing key with the key itself as `expected`.
     const missing = issue.kind === 'schema' && issue.input === undefined && issue.path?.length
     // A `custom` check's message is ours and names no value.
@@ -218,7 +227,7 @@ export const describeIssues = (what: string, issues: readonly ValidationIssue[])
 
 /** The failed Result of an input or options object that throws when read (a hostile getter or Proxy). */
 export const unreadableInput = (): { ok: false; error: ValidationError } =>
-  invalidInput([{ path: '', message: 'could not be read (a getter or proxy threw)' }])
+  invalidInput([{ path: '', message: 'could not be read (a getter threw)' }])
 
 /** The failed Result of input or options that did not pass their schemas. */
 export const invalidInput = (issues: ValidationIssue[]): { ok: false; error: ValidationError } => ({

@@ -8,12 +8,13 @@ import * as v from 'valibot'
 import { resolveEndpoint, type EndpointOptions } from './endpoint'
 import { invalidInput, toIssues, unreadableInput, type EndpointError, type Result, type ValidationError } from './errors'
 import { createToken, type CreateTokenError } from './operations'
-import { ABORTED, sleep, type Options } from './request'
+import { ABORTED, retryKind, sleep, type Options } from './request'
 import type { CreateTokenOutput } from './schemas'
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 
-const seconds = v.optional(v.pipe(v.number(), v.minValue(0), v.finite()))
+// Any number: what a server sends for these (0, negative, huge) is made safe below, not refused.
+const seconds = v.optional(v.custom<number>((x) => typeof x === 'number', 'expected number'))
 const PollTokenInput = v.object({
   clientId: v.string(),
   clientSecret: v.string(),
@@ -44,12 +45,15 @@ export interface PollTokenOptions extends Options {
 /**
  * Polls CreateToken for a device sign-in until the user approves, keeping RFC 8628's pace exactly: the first
  * request at once, then never two requests closer than the current interval (the service's `interval`, 5 s
- * when it gives none); a SlowDownException adds 5 s for that and every later wait. `AuthorizationPending`
- * keeps polling; any other error is returned at once.
+ * when it gives none, and never under 1 s whatever it sends); a SlowDownException adds 5 s for that and every
+ * later wait. `AuthorizationPending` keeps polling. A transient failure (network, timeout, throttling, HTTP 5xx)
+ * is polled again at the same pace, up to `retry` times in a row (default 2), never sooner; any other error is
+ * returned at once.
  *
  * @param input - `clientId`, `clientSecret`, and from StartDeviceAuthorization `deviceCode`, `interval` and
  *   `expiresIn` (seconds).
- * @param options - As for every operation (the `signal` also ends the waits), plus `onPending`.
+ * @param options - As for every operation (the `signal` also ends the waits; `retry` counts failed polls in a
+ *   row), plus `onPending`.
  * @returns `{ ok: true, value }` with the tokens, or `{ ok: false, error }`: `ExpiredTokenException` from the
  *   service, or made here (status 400, no `requestId`) as soon as `expiresIn` has passed, without waiting past it;
  *   `AccessDeniedException` when the user refused; `AbortError` within milliseconds of the signal; any other
@@ -87,19 +91,27 @@ async function poll(input: PollTokenInput, options: PollTokenOptions): Promise<R
   if (!checked.success) return invalidInput(toIssues(checked.issues))
   const { clientId, clientSecret, deviceCode, expiresIn } = checked.output
   const { onPending, ...callOptions } = options ?? {}
-  const signal = callOptions.signal
-  const deadline = expiresIn === undefined ? Infinity : Date.now() + expiresIn * 1000
-  let interval = checked.output.interval ?? 5
-  for (let attempt = 1; ; attempt++) {
-    const result = await createToken({ clientId, clientSecret, grantType: DEVICE_CODE_GRANT, deviceCode }, callOptions)
+  const { signal, retry = 2 } = callOptions
+  // Each poll is one request: retries are paced here, never on the core's sub-second backoff. An invalid `retry`
+  // goes through as given, for createToken to refuse.
+  const pollOptions = { ...callOptions, retry: Number.isInteger(retry) && retry >= 0 ? 0 : retry }
+  const deadline = expiresIn === undefined || Number.isNaN(expiresIn) ? Infinity : Date.now() + Math.max(0, expiresIn) * 1000
+  let interval = checked.output.interval
+  interval = interval === undefined || Number.isNaN(interval) ? 5 : Math.max(1, interval)
+  for (let attempt = 1, failures = 0; ; attempt++) {
+    const result = await createToken({ clientId, clientSecret, grantType: DEVICE_CODE_GRANT, deviceCode }, pollOptions)
     if (result.ok) return result
-    const { name } = result.error
-    if (name === 'SlowDownException') interval += 5
-    else if (name !== 'AuthorizationPendingException') return result
+    const { error } = result
+    const pending = error.name === 'SlowDownException' || error.name === 'AuthorizationPendingException'
+    const transient =
+      error.name === 'NetworkError' || error.name === 'TimeoutError' || ('status' in error && retryKind(error.status, 'type' in error ? error.type : error.name))
+    if (error.name === 'SlowDownException') interval += 5
+    if (pending) failures = 0
+    else if (!transient || failures++ >= retry) return result
     const remaining = deadline === Infinity ? undefined : Math.max(0, Math.round((deadline - Date.now()) / 1000))
     try {
       // A progress callback must not end the sign-in: neither what it throws nor what its promise rejects with.
-      const returned: unknown = onPending?.({ attempt, interval, remaining })
+      const returned: unknown = pending && onPending?.({ attempt, interval, remaining })
       if (returned instanceof Promise) returned.catch(() => {})
     } catch {}
     const next = Date.now() + interval * 1000

@@ -51,8 +51,11 @@ const TOKEN_ERRORS = [
   'InternalServerException',
 ] as const
 
-// CreateToken's, plus the region exception. (The spread keeps only this array in bundles without the IAM operation.)
-const TOKEN_WITH_IAM_ERRORS = [...TOKEN_ERRORS, 'InvalidRequestRegionException'] as const
+// CreateToken's, plus the region exception (marked pure, so that a bundle without the IAM operation drops it).
+const TOKEN_WITH_IAM_ERRORS = /* @__PURE__ */ (TOKEN_ERRORS as readonly string[]).concat('InvalidRequestRegionException') as unknown as readonly [
+  ...typeof TOKEN_ERRORS,
+  'InvalidRequestRegionException',
+]
 
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const REGISTER_CLIENT = {

@@ -11,10 +11,12 @@
  * @module
  */
 import * as v from 'valibot'
-import { EndpointOptionsSchema, endpointOf, type EndpointOptions } from './endpoint'
+import { ENDPOINT_OPTIONS, endpointOf, readOptions, type EndpointOptions, type OptionCheck } from './endpoint'
 import {
+  cleanType,
   describeIssues,
   invalidInput,
+  kindOf,
   unreadableInput,
   readServiceError,
   toIssues,
@@ -25,7 +27,9 @@ import {
   type ExceptionName,
   type Result,
   type ServiceException,
+  type ValidationIssue,
 } from './errors'
+import { collectSecrets, redact, textOf } from './redact'
 
 /** A function with the signature of the global `fetch`. */
 export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
@@ -36,47 +40,64 @@ export interface Options extends EndpointOptions {
   fetch?: Fetch | undefined
   /** Ends the call, retries and waits included, with an `AbortError`. */
   signal?: AbortSignal | undefined
-  /** Milliseconds allowed per attempt (response body included) before a `TimeoutError`. No limit by default. */
+  /**
+   * Milliseconds allowed per attempt before a `TimeoutError`: the whole attempt, resolving credentials, the
+   * response and its body included. No limit by default.
+   */
   timeout?: number | undefined
-  /** Extra attempts after a transient failure (network, timeout, HTTP 429/500/502/503/504). Default 2; `0` turns retries off. */
+  /**
+   * Extra attempts after a transient failure (network, timeout, HTTP 429/500/502/503/504, or a throttling or
+   * transient error code whatever the status, as the AWS SDK's standard mode). Default 2; `0` turns retries off.
+   */
   retry?: number | undefined
-  /** Extra request headers. Ours (`content-type`, and the SigV4 ones) win over them. */
+  /** Extra request headers, read once. Ours (`content-type`, and the SigV4 ones) win over them. */
   headers?: HeadersInit | undefined
 }
 
-const isHeaders = (init: unknown): boolean => {
-  try {
-    return !!new Headers(init as HeadersInit)
-  } catch {
-    return false
+const isSignal = (s: unknown): boolean => typeof (s as AbortSignal)?.addEventListener === 'function' && typeof (s as AbortSignal).aborted === 'boolean'
+
+/** The options of every operation, as {@link readOptions} checks them. */
+const OPTIONS: readonly OptionCheck[] = [
+  ...ENDPOINT_OPTIONS,
+  ['fetch', 'function'],
+  ['signal', 'AbortSignal', isSignal],
+  ['timeout', 'milliseconds from 1 to 2^31-1', (t) => typeof t === 'number' && t >= 1 && t < 2 ** 31],
+  ['retry', 'an integer >= 0', (r) => Number.isInteger(r) && (r as number) >= 0],
+  // Read once into a Headers: a one-shot iterator would be empty the second time.
+  ['headers', 'HeadersInit', () => true],
+  ['credentials', 'credentials', () => true],
+]
+
+/** Reads the caller's options once, member by member, as {@link OPTIONS} says; `headers` become a `Headers`. */
+function checkOptions(raw: unknown, issues: ValidationIssue[]): CheckedOptions {
+  if (!raw || typeof raw !== 'object') {
+    issues.push({ path: 'options', message: `expected Object, received ${kindOf(raw)}` })
+    return {}
   }
+  const options = readOptions<CheckedOptions>(raw, OPTIONS, issues)
+  try {
+    if (options.headers) options.headers = new Headers(options.headers)
+  } catch {
+    issues.push({ path: 'options.headers', message: `expected HeadersInit, received ${kindOf(options.headers)}` })
+  }
+  return options
 }
 
-const isSignal = (s: unknown): boolean =>
-  typeof (s as AbortSignal)?.addEventListener === 'function' &&
-  typeof (s as AbortSignal).removeEventListener === 'function' &&
-  typeof (s as AbortSignal).aborted === 'boolean'
-
-const OptionsSchema = v.object({
-  ...EndpointOptionsSchema.entries,
-  fetch: v.optional(v.function()),
-  signal: v.optional(v.custom<AbortSignal>(isSignal, 'expected AbortSignal')),
-  timeout: v.optional(v.custom<number>((t) => typeof t === 'number' && t >= 1 && t < 2 ** 31, 'expected milliseconds from 1 to 2^31-1')),
-  retry: v.optional(v.custom<number>((r) => Number.isInteger(r) && (r as number) >= 0, 'expected an integer >= 0')),
-  headers: v.optional(v.custom<HeadersInit>(isHeaders, 'expected HeadersInit')),
-  credentials: v.optional(v.unknown()),
-})
+/** The options as the request path holds them once checked: headers read into a `Headers`, the region normalized. */
+export type CheckedOptions = Omit<Options, 'headers'> & { headers?: Headers | undefined; credentials?: unknown }
 
 /**
- * Signs the request in place (headers), once per attempt; adds the secrets it used to `secrets`, and returns an
- * error `E` (or an EndpointError, or an AbortError when `signal` ends the wait for credentials) when it cannot.
+ * Signs the request in place (headers), once per attempt, within the attempt's deadline (`signal` aborts when
+ * the caller's signal does or the `timeout` passes); adds the secrets it used to `secrets`, and returns an error
+ * `E` (or an EndpointError, or an AbortError when `signal` ends the wait for credentials) when it cannot.
  */
 export type Signer<E> = (request: {
   url: string
   headers: Headers
   body: string
-  options: Options & { credentials?: unknown }
+  options: CheckedOptions
   secrets: string[]
+  signal: AbortSignal | undefined
 }) => Promise<E | EndpointError | AbortError | undefined>
 
 /** What an operation declares: its path, its schemas, its modeled exceptions, and (CreateTokenWithIAM) a signer. */
@@ -88,33 +109,59 @@ export interface Operation<I extends v.GenericSchema, O extends v.GenericSchema,
   readonly sign?: Signer<E>
 }
 
-/** HTTP statuses retried as transient, as the SDKs' standard mode: throttling (429) and server faults. */
-const TRANSIENT = [429, 500, 502, 503, 504]
+// What the AWS SDK v3's standard retry mode retries, from `@smithy/core` retry/service-error-classification
+// (constants.js, and isThrottlingError / isTransientError): throttling is HTTP 429 or a code of
+// THROTTLING_ERROR_CODES, whatever the status; transient is HTTP 500/502/503/504 (TRANSIENT_ERROR_STATUS_CODES) or
+// a code of TRANSIENT_ERROR_CODES. The two lists, as patterns (test/retry.test.ts checks them against the SDK's own):
+const THROTTLING_CODES =
+  /^(?:BandwidthLimitExceeded|PriorRequestNotComplete|RequestLimitExceeded|RequestThrottled|SlowDown|Throttling|(?:EC2Throttled|LimitExceeded|ProvisionedThroughputExceeded|RequestThrottled|Throttled|Throttling|TooManyRequests|TransactionInProgress)Exception)$/
+const TRANSIENT_CODES = /^(?:TimeoutError|RequestTimeout(?:Exception)?)$/
 
-/** Waits `ms`, or less if `signal` aborts; resolves `false` when aborted. */
-export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> =>
-  new Promise((resolve) => {
-    const done = (waited: boolean) => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', abort)
-      resolve(waited)
-    }
-    const abort = () => done(false)
-    const timer = setTimeout(done, ms, true)
-    signal?.addEventListener('abort', abort)
+/**
+ * How the SDK's standard mode classifies a service error by its status and type (a modeled exception's name, or
+ * an unknown one's raw type, cleaned as the SDKs clean it): `"throttling"`, `"transient"`, or `undefined` (not
+ * retried). A network failure or a timeout is transient too; the request path and `pollToken` treat it so.
+ */
+export const retryKind = (status: number, type: string | undefined): 'throttling' | 'transient' | undefined =>
+  status === 429 || THROTTLING_CODES.test(cleanType(type)!)
+    ? 'throttling'
+    : [500, 502, 503, 504].includes(status) || TRANSIENT_CODES.test(cleanType(type)!)
+      ? 'transient'
+      : undefined
+
+/** The longest single timer: `setTimeout` fires at once for anything longer (and Node warns). */
+const MAX_TIMER = 2 ** 31 - 1
+
+/**
+ * Settles as `promise`, or rejects as soon as `signal` aborts, even if `promise` never settles. `promise` is
+ * handled in every case: what it rejects with later (a `fetch` that aborts the caller's signal, then fails)
+ * is never an unhandled rejection.
+ */
+export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal!.reason)
+    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', abort))
     if (signal?.aborted) abort()
+    signal?.addEventListener('abort', abort)
   })
 
-/** Settles as `promise`, or rejects as soon as `signal` aborts, even if `promise` never settles. */
-export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
-  signal
-    ? new Promise<T>((resolve, reject) => {
-        const abort = () => reject(signal.reason)
-        if (signal.aborted) return abort()
-        signal.addEventListener('abort', abort)
-        promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
-      })
-    : promise
+/**
+ * Waits `ms` (any length: long waits go in steps, so that a timer never overflows into firing at once; nothing
+ * for `NaN` or less than 0), or less if `signal` aborts; resolves `false` when aborted, and clears its timer.
+ */
+export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> => {
+  const end = Date.now() + ms
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const waited = new Promise<void>(function wait(resolve) {
+    const left = end - Date.now()
+    if (left > 0) timer = setTimeout(wait, Math.min(left, MAX_TIMER), resolve)
+    else resolve()
+  })
+  return abortable(waited, signal).then(
+    () => true,
+    () => (clearTimeout(timer), false),
+  )
+}
 
 /** The reason a {@link withDeadline} attempt ends with when its timeout fires. */
 const TIMED_OUT = { reason: 'timeout' }
@@ -127,68 +174,47 @@ function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, signal: Abort
   const controller = new AbortController()
   const onAbort = () => controller.abort()
   signal?.addEventListener('abort', onAbort)
-  const timer = timeout ? setTimeout(() => controller.abort(TIMED_OUT), timeout) : undefined
-  return abortable(run(controller.signal), controller.signal).finally(() => {
+  if (signal?.aborted) onAbort()
+  const timer = timeout && setTimeout(() => controller.abort(TIMED_OUT), timeout)
+  // Started a tick later, so that what `run` throws at once is a rejection like any other.
+  return abortable(Promise.resolve(controller.signal).then(run), controller.signal).finally(() => {
     clearTimeout(timer)
     signal?.removeEventListener('abort', onAbort)
   })
 }
 
-/** Backoff before retry `n` (0-based): full jitter over min(20 s, base × 2^n), base 100 ms, 500 ms when throttled. */
-export const backoff = (n: number, throttled: boolean): number =>
-  Math.random() * Math.min(20_000, (throttled ? 500 : 100) * 2 ** n)
+/**
+ * Backoff before retry `n` (0-based): full jitter over min(20 s, base × 2^n), base 100 ms, 500 ms when
+ * throttled; a server's `x-amz-retry-after` (ms) or `Retry-After` (seconds or a date) stretches it, by at most
+ * 5 s, as the SDK's StandardRetryStrategy does.
+ */
+export const backoff = (n: number, throttled: boolean, hint = 0): number => {
+  const delay = Math.random() * Math.min(20_000, (throttled ? 500 : 100) * 2 ** n)
+  return Math.max(delay, Math.min(hint, delay + 5_000))
+}
 
-/** A NetworkError for what `fetch` threw: its message, and its own cause's (undici puts the reason there). */
+/** The server's retry hint in milliseconds, as the SDK's `parseRetryAfterHeader` reads it; 0 when none. */
+export function retryAfter(headers: Headers): number {
+  const after = headers.get('retry-after') ?? ''
+  const hint = Number(headers.get('x-amz-retry-after') ?? (/^[\d.]+$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now()))
+  return hint > 0 ? hint : 0
+}
+
+/** A NetworkError for what `fetch` threw: its message, and its own cause's (undici puts the reason there); never throws. */
 const networkError = (cause: unknown): NetworkError => {
-  const inner = (cause as Error | undefined)?.cause as Error | undefined
-  const message = String((cause as Error | undefined)?.message ?? cause)
-  return { name: 'NetworkError', message: inner?.message ? `${message}: ${inner.message}` : message, cause }
+  let message = textOf(cause)
+  try {
+    const inner = (cause as Error).cause as Error | undefined
+    if (inner?.message) message += `: ${textOf(inner)}`
+  } catch {}
+  return { name: 'NetworkError', message, cause }
 }
 
 /** The one AbortError: the caller's signal ended the call. */
 export const ABORTED: AbortError = { name: 'AbortError', message: 'The operation was aborted' }
 
-/** The secret members of inputs and credentials (the model's `sensitive` shapes, plus AWS keys). */
-const SECRET_KEYS = ['clientSecret', 'refreshToken', 'codeVerifier', 'assertion', 'subjectToken', 'secretAccessKey', 'sessionToken']
-
-/** Adds the secret values of `source` (checked input, resolved credentials) to `secrets`. */
-export const collectSecrets = (source: object, secrets: string[]): void => {
-  for (const key of SECRET_KEYS) {
-    const value = (source as Record<string, unknown>)[key]
-    if (typeof value === 'string' && value.length >= 4) secrets.push(value)
-  }
-}
-
 /**
- * Replaces every secret value an error's text might echo (a service echoing its input, a `fetch` quoting its
- * body), longest first so that no part of one survives inside another. `name` is the discriminant and is left
- * alone; values under 4 characters are not real secrets. A `cause` is never kept as given: it is rebuilt as
- * plain Errors holding only scrubbed names and messages, down its chain, so nothing else it carries can leak.
- */
-function redact<E>(error: E, secrets: string[]): E {
-  const ordered = [...new Set(secrets)].sort((a, b) => b.length - a.length)
-  const scrub = (text: string): string => ordered.reduce((s, secret) => s.split(secret).join('***'), text)
-  const rebuild = (value: unknown, depth: number): Error => {
-    let rebuilt: Error
-    try {
-      rebuilt = new Error(scrub(String(value instanceof Error ? value.message : value)))
-      if (value instanceof Error) rebuilt.name = scrub(String(value.name))
-      const inner = (value as { cause?: unknown } | null)?.cause
-      if (inner !== undefined && depth < 4) rebuilt.cause = rebuild(inner, depth + 1)
-    } catch {
-      rebuilt = new Error('(an error that could not be read)')
-    }
-    return rebuilt
-  }
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(error as object)) {
-    out[key] = key === 'name' ? value : key === 'cause' ? rebuild(value, 0) : typeof value === 'string' ? scrub(value) : value
-  }
-  return out as E
-}
-
-/**
- * Runs one operation: see the module comment. `options` are the caller's; a signer gets them whole.
+ * Runs one operation: see the module comment. `options` are the caller's; a signer gets them checked.
  */
 export async function send<I extends v.GenericSchema, O extends v.GenericSchema, N extends ExceptionName, E = never>(
   op: Operation<I, O, N, E>,
@@ -199,22 +225,29 @@ export async function send<I extends v.GenericSchema, O extends v.GenericSchema,
   try {
     const result = await attempt(op, input, options ?? {}, secrets)
     return result.ok ? result : { ok: false, error: redact(result.error, secrets) }
-  } catch (cause) {
-    // A last guard, so that even a hostile getter or `fetch` cannot make a call reject.
-    return { ok: false, error: redact(networkError(cause), secrets) }
+  } catch {
+    // A last guard, so that nothing a caller's code throws can make a call reject. What was thrown is not read
+    // here: reading it is what might have thrown.
+    return { ok: false, error: { name: 'NetworkError', message: 'The request failed unexpectedly', cause: undefined } }
   }
 }
 
-/** One request and its whole body; the body as JSON where it parses, else as text. */
+/** As the SDKs read a JSON body: a member sent as `null` is absent (a body that is `null` stays `null`). */
+const absentNulls = (key: string, value: unknown) => (key && value === null ? undefined : value)
+
+/** One request and its whole body; the body as JSON where it parses (`null` members absent), else as text. */
 async function exchange(fetcher: Fetch, url: string, init: RequestInit): Promise<[Response, unknown]> {
   const response = await fetcher(url, init)
   const text = await response.text()
   try {
-    return [response, JSON.parse(text)]
+    return [response, JSON.parse(text, text.includes('null') ? absentNulls : undefined)]
   } catch {
     return [response, text]
   }
 }
+
+/** What one attempt ends with: a final Result, or an error worth another attempt, with the server's retry hint. */
+type Outcome<T, E> = { result: Result<T, E> } | { error: E; kind: 'throttling' | 'transient'; hint: number }
 
 async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N extends ExceptionName, E>(
   op: Operation<I, O, N, E>,
@@ -222,87 +255,69 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
   rawOptions: unknown,
   secrets: string[],
 ): Promise<Result<v.InferOutput<O>, ServiceException<N> | CallError | E>> {
-  let checkedOptions, checkedInput
+  const issues: ValidationIssue[] = []
+  let options, checkedInput
   try {
-    checkedOptions = v.safeParse(OptionsSchema, rawOptions)
+    options = checkOptions(rawOptions, issues)
     checkedInput = v.safeParse(op.input, input)
   } catch {
     return unreadableInput()
   }
   if (checkedInput.success) collectSecrets(checkedInput.output as object, secrets)
-  if (!checkedOptions.success || !checkedInput.success) {
-    return invalidInput([
-      ...(checkedOptions.issues ? toIssues(checkedOptions.issues, 'options') : []),
-      ...(checkedInput.issues ? toIssues(checkedInput.issues) : []),
-    ])
-  }
-  const options = checkedOptions.output as Options & { credentials?: unknown }
+  else issues.push(...toIssues(checkedInput.issues))
+  if (issues.length) return invalidInput(issues)
   const { signal, timeout, retry = 2 } = options
   const base = endpointOf(options)
   if (!base.ok) return base
-  const url = (base.value.endsWith('/') ? base.value.replace(/\/+$/, '') : base.value) + op.path
+  const url = base.value + op.path
   const body = JSON.stringify(checkedInput.output)
   const fetcher = options.fetch ?? fetch
 
-  for (let n = 0; ; n++) {
-    if (signal?.aborted) return { ok: false, error: ABORTED }
+  /** One attempt, signing included: everything in it is within the deadline when there is one. */
+  const once = async (deadline?: AbortSignal): Promise<Outcome<v.InferOutput<O>, ServiceException<N> | CallError | E>> => {
     let headers: HeadersInit = { 'content-type': 'application/json' }
     if (options.headers || op.sign) {
       const merged = new Headers(options.headers)
       merged.set('content-type', 'application/json')
       // Signed on every attempt, so that a retry carries a fresh x-amz-date.
-      const refused = await op.sign?.({ url, headers: merged, body, options, secrets })
-      if (refused) return { ok: false, error: refused }
+      const refused = await op.sign?.({ url, headers: merged, body, options, secrets, signal: deadline })
+      if (refused) return { result: { ok: false, error: refused } }
       headers = merged
     }
     const init: RequestInit = { method: 'POST', body, headers, redirect: 'manual' }
-    let error: ServiceException<N> | CallError
+    if (deadline) init.signal = deadline
+    const [response, data] = await exchange(fetcher, url, init)
+    const { status } = response
+    const requestId = response.headers.get('x-amzn-requestid') ?? undefined
+    if (status >= 200 && status < 300 && !response.redirected) {
+      const output = v.safeParse(op.output, data)
+      if (output.success) return { result: { ok: true, value: output.output } }
+      const issues = toIssues(output.issues)
+      const message = describeIssues(`Invalid response (HTTP ${status})`, issues)
+      return { result: { ok: false, error: { name: 'InvalidResponseError', message, status, requestId, issues } } }
+    }
+    // A redirect would carry the request's secrets to another origin: never followed, nor accepted from a `fetch`
+    // that followed it anyway. It is an UnknownServiceError that reads nothing from the body.
+    if (status < 400 || response.redirected) {
+      return { result: { ok: false, error: readServiceError(status, response.headers, {}, [], `Redirect refused (HTTP ${status})`) } }
+    }
+    const error = readServiceError(status, response.headers, data, op.errors)
+    const kind = retryKind(status, 'type' in error ? error.type : error.name)
+    return kind ? { error, kind, hint: retryAfter(response.headers) } : { result: { ok: false, error } }
+  }
+
+  for (let n = 0; ; n++) {
+    if (signal?.aborted) return { ok: false, error: ABORTED }
+    let outcome: Outcome<v.InferOutput<O>, ServiceException<N> | CallError | E>
     try {
-      const [response, data] =
-        signal || timeout
-          ? await withDeadline((deadline) => exchange(fetcher, url, { ...init, signal: deadline }), signal, timeout)
-          : await exchange(fetcher, url, init)
-      const { status } = response
-      const requestId = response.headers.get('x-amzn-requestid') ?? undefined
-      if (status >= 200 && status < 300 && !response.redirected) {
-        const output = v.safeParse(op.output, data)
-        if (output.success) return { ok: true, value: output.output }
-        const issues = toIssues(output.issues)
-        return {
-          ok: false,
-          error: {
-            name: 'InvalidResponseError',
-            message: describeIssues(`Invalid response (HTTP ${status})`, issues),
-            status,
-            requestId,
-            issues,
-          },
-        }
-      }
-      if (status < 400 || response.redirected) {
-        // A redirect would carry the request's secrets to another origin: never followed, nor accepted from a
-        // `fetch` that followed it anyway.
-        return {
-          ok: false,
-          error: {
-            name: 'UnknownServiceError',
-            message: `Redirect refused (HTTP ${status})`,
-            status,
-            type: undefined,
-            error: undefined,
-            description: undefined,
-            requestId,
-          },
-        }
-      }
-      error = readServiceError(status, response.headers, data, op.errors)
-      if (!TRANSIENT.includes(status)) return { ok: false, error }
+      outcome = signal || timeout ? await withDeadline(once, signal, timeout) : await once()
     } catch (cause) {
       if (signal?.aborted) return { ok: false, error: ABORTED }
-      error = cause === TIMED_OUT ? { name: 'TimeoutError', message: `No response within ${timeout} ms` } : networkError(cause)
+      const error = cause === TIMED_OUT ? { name: 'TimeoutError' as const, message: `No response within ${timeout} ms` } : networkError(cause)
+      outcome = { error, kind: 'transient', hint: 0 }
     }
-    if (n >= retry) return { ok: false, error }
-    const throttled = 'status' in error && error.status === 429
-    if (!(await sleep(backoff(n, throttled), signal))) return { ok: false, error: ABORTED }
+    if ('result' in outcome) return outcome.result
+    if (n >= retry) return { ok: false, error: outcome.error }
+    if (!(await sleep(backoff(n, outcome.kind === 'throttling', outcome.hint), signal))) return { ok: false, error: ABORTED }
   }
 }

@@ -4,21 +4,34 @@
  *
  * Inputs are checked before anything is sent; members the model does not know are dropped, as the AWS SDK
  * does. Outputs are checked before they are returned; every output member is optional in the model, and
- * members the model does not know are kept, so a new service field never breaks a caller.
+ * members the model does not know are kept at run time (a new service field never breaks a caller), but the
+ * output types name exactly the model's members, so a typo such as `out.acessToken` does not compile.
  *
  * @module
  */
 import * as v from 'valibot'
 
-// Shared members. Only valibot calls at the top level (they are marked free of side effects), so a bundler drops
-// every schema an import does not reach.
-const str = v.string()
-const ostr = v.optional(str)
-const strings = v.optional(v.array(str))
-const int = v.optional(v.pipe(v.number(), v.integer()))
+// Every call at the top level is marked pure, nested calls included: esbuild does not honour valibot's own
+// `@__NO_SIDE_EFFECTS__` across modules, and without the marks every schema here lands in every bundle.
+const str = /* @__PURE__ */ v.string()
+const ostr = /* @__PURE__ */ v.optional(str)
+const strings = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.array(str))
+// An integer as one check: `pipe(number(), integer())` costs three valibot functions in every bundle.
+const int = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.custom<number>(Number.isInteger, 'expected integer'))
+const nonEmpty = /* @__PURE__ */ v.pipe(str, /* @__PURE__ */ v.nonEmpty())
+
+/**
+ * An output type with exactly the model's members: the index signature a loose object infers is removed at
+ * every depth, so reading a member the model does not have is a type error.
+ */
+export type Exact<T> = T extends readonly (infer U)[]
+  ? Exact<U>[]
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : K]: Exact<T[K]> }
+    : T
 
 /** Input of `registerClient` (the model's `RegisterClientRequest`). */
-export const RegisterClientInput = v.object({
+export const RegisterClientInput = /* @__PURE__ */ v.object({
   clientName: str,
   clientType: str,
   scopes: strings,
@@ -29,7 +42,7 @@ export const RegisterClientInput = v.object({
 })
 
 /** Output of `registerClient` (the model's `RegisterClientResponse`); `clientIdIssuedAt` and `clientSecretExpiresAt` are epoch seconds. */
-export const RegisterClientOutput = v.looseObject({
+export const RegisterClientOutput = /* @__PURE__ */ v.object({
   clientId: ostr,
   clientSecret: ostr,
   clientIdIssuedAt: int,
@@ -39,14 +52,14 @@ export const RegisterClientOutput = v.looseObject({
 })
 
 /** Input of `startDeviceAuthorization` (the model's `StartDeviceAuthorizationRequest`). */
-export const StartDeviceAuthorizationInput = v.object({
+export const StartDeviceAuthorizationInput = /* @__PURE__ */ v.object({
   clientId: str,
   clientSecret: str,
   startUrl: str,
 })
 
 /** Output of `startDeviceAuthorization` (the model's `StartDeviceAuthorizationResponse`). */
-export const StartDeviceAuthorizationOutput = v.looseObject({
+export const StartDeviceAuthorizationOutput = /* @__PURE__ */ v.object({
   deviceCode: ostr,
   userCode: ostr,
   verificationUri: ostr,
@@ -56,7 +69,7 @@ export const StartDeviceAuthorizationOutput = v.looseObject({
 })
 
 /** Input of `createToken` (the model's `CreateTokenRequest`). */
-export const CreateTokenInput = v.object({
+export const CreateTokenInput = /* @__PURE__ */ v.object({
   clientId: str,
   clientSecret: str,
   grantType: str,
@@ -69,7 +82,7 @@ export const CreateTokenInput = v.object({
 })
 
 /** Output of `createToken` (the model's `CreateTokenResponse`). */
-export const CreateTokenOutput = v.looseObject({
+export const CreateTokenOutput = /* @__PURE__ */ v.object({
   accessToken: ostr,
   tokenType: ostr,
   expiresIn: int,
@@ -78,7 +91,7 @@ export const CreateTokenOutput = v.looseObject({
 })
 
 /** Input of `createTokenWithIAM` (the model's `CreateTokenWithIAMRequest`); `clientId` is an application ARN. */
-export const CreateTokenWithIAMInput = v.object({
+export const CreateTokenWithIAMInput = /* @__PURE__ */ v.object({
   clientId: str,
   grantType: str,
   code: ostr,
@@ -93,7 +106,7 @@ export const CreateTokenWithIAMInput = v.object({
 })
 
 /** Output of `createTokenWithIAM` (the model's `CreateTokenWithIAMResponse`). */
-export const CreateTokenWithIAMOutput = v.looseObject({
+export const CreateTokenWithIAMOutput = /* @__PURE__ */ v.object({
   accessToken: ostr,
   tokenType: ostr,
   expiresIn: int,
@@ -101,22 +114,22 @@ export const CreateTokenWithIAMOutput = v.looseObject({
   idToken: ostr,
   issuedTokenType: ostr,
   scope: strings,
-  awsAdditionalDetails: v.optional(v.looseObject({ identityContext: ostr })),
+  awsAdditionalDetails: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.object({ identityContext: ostr })),
 })
 
 /** AWS credentials for SigV4, as in the AWS SDK v3. */
-export const Credentials = v.object({
-  accessKeyId: v.pipe(str, v.nonEmpty()),
-  secretAccessKey: v.pipe(str, v.nonEmpty()),
+export const Credentials = /* @__PURE__ */ v.object({
+  accessKeyId: nonEmpty,
+  secretAccessKey: nonEmpty,
   sessionToken: ostr,
 })
 
 export type RegisterClientInput = v.InferInput<typeof RegisterClientInput>
-export type RegisterClientOutput = v.InferOutput<typeof RegisterClientOutput>
+export type RegisterClientOutput = Exact<v.InferOutput<typeof RegisterClientOutput>>
 export type StartDeviceAuthorizationInput = v.InferInput<typeof StartDeviceAuthorizationInput>
-export type StartDeviceAuthorizationOutput = v.InferOutput<typeof StartDeviceAuthorizationOutput>
+export type StartDeviceAuthorizationOutput = Exact<v.InferOutput<typeof StartDeviceAuthorizationOutput>>
 export type CreateTokenInput = v.InferInput<typeof CreateTokenInput>
-export type CreateTokenOutput = v.InferOutput<typeof CreateTokenOutput>
+export type CreateTokenOutput = Exact<v.InferOutput<typeof CreateTokenOutput>>
 export type CreateTokenWithIAMInput = v.InferInput<typeof CreateTokenWithIAMInput>
-export type CreateTokenWithIAMOutput = v.InferOutput<typeof CreateTokenWithIAMOutput>
+export type CreateTokenWithIAMOutput = Exact<v.InferOutput<typeof CreateTokenWithIAMOutput>>
 export type Credentials = v.InferOutput<typeof Credentials>

@@ -8,7 +8,8 @@ import { AwsV4Signer } from 'aws4fetch'
 import * as v from 'valibot'
 import { Credentials } from './schemas'
 import type { CredentialsError } from './errors'
-import { ABORTED, abortable, collectSecrets, type Signer } from './request'
+import { collectSecrets } from './redact'
+import { ABORTED, abortable, type Signer } from './request'
 
 /** Credentials, or an async function that returns them (a provider, as in the AWS SDK v3). */
 export type CredentialsOption = Credentials | (() => Promise<Credentials> | Credentials)
@@ -42,14 +43,17 @@ export async function signHeaders(
   signed.headers.forEach((value, key) => request.headers.set(key, value))
 }
 
-/** The Signer of CreateTokenWithIAM: credentials resolved (the wait ends with the caller's signal), checked, used. */
-export const signIam: Signer<CredentialsError> = async ({ url, headers, body, options, secrets }) => {
+/**
+ * The Signer of CreateTokenWithIAM: credentials resolved (the wait ends with the attempt's deadline: the caller's
+ * signal or the timeout), checked, used.
+ */
+export const signIam: Signer<CredentialsError> = async ({ url, headers, body, options, secrets, signal }) => {
   if (!options.region) return { name: 'EndpointError', message: 'Invalid Configuration: Missing Region' }
   let credentials: unknown = options.credentials
   try {
-    if (typeof credentials === 'function') credentials = await abortable(Promise.resolve(credentials()), options.signal)
+    if (typeof credentials === 'function') credentials = await abortable(Promise.resolve(credentials()), signal)
   } catch {
-    if (options.signal?.aborted) return ABORTED
+    if (signal?.aborted) return ABORTED
     return { name: 'CredentialsError', message: 'The credentials provider failed' }
   }
   const checked = v.safeParse(Credentials, credentials)

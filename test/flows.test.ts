@@ -134,15 +134,15 @@ describe('pollToken', () => {
 
   it('returns a ValidationError for a bad input and sends nothing', async () => {
     const svc = service(['ok'])
-    const result = await pollToken({ clientId: 'c', clientSecret: 's', interval: -1 } as never, { region, fetch: svc.fetch })
+    const result = await pollToken({ clientId: 'c', clientSecret: 's', interval: '1' } as never, { region, fetch: svc.fetch })
     expect(result).toStrictEqual({
       ok: false,
       error: {
         name: 'ValidationError',
-        message: 'Invalid input: deviceCode: is required; interval: expected >=0, received number',
+        message: 'Invalid input: deviceCode: is required; interval: expected number, received string',
         issues: [
           { path: 'deviceCode', message: 'is required' },
-          { path: 'interval', message: 'expected >=0, received number' },
+          { path: 'interval', message: 'expected number, received string' },
         ],
       },
     })

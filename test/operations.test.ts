@@ -56,12 +56,9 @@ describe.each(OPERATION_NAMES)('%s', (op) => {
     expect(Object.keys(JSON.parse(requests[0]!.body)).every((key) => members.includes(key))).toBe(true)
   })
 
-  it('keeps response members the model does not know, and accepts a body with every member absent', async () => {
+  it('drops response members the model does not know, as the SDK does, and accepts a body with every member absent', async () => {
     const extra = recorder(() => json({ ...success(op), newServiceField: { a: 1 } }))
-    expect(await call(input(op), { region, fetch: extra.fetch })).toStrictEqual({
-      ok: true,
-      value: { ...success(op), newServiceField: { a: 1 } },
-    })
+    expect(await call(input(op), { region, fetch: extra.fetch })).toStrictEqual({ ok: true, value: success(op) })
     const empty = recorder(() => json({}))
     expect(await call(input(op), { region, fetch: empty.fetch })).toStrictEqual({ ok: true, value: {} })
   })

@@ -8,6 +8,7 @@
  */
 import { AwsV4Signer } from 'aws4fetch'
 import * as v from 'valibot'
+import { isLoopback } from '../endpoint'
 import type { ExceptionName } from '../errors'
 import { base64url } from '../flows'
 import { CREATE_TOKEN, CREATE_TOKEN_WITH_IAM, REGISTER_CLIENT, START_DEVICE_AUTHORIZATION } from '../operations'
@@ -124,6 +125,17 @@ const jwt = (payload: object) =>
   randomToken(64)
 
 const isAbsoluteUri = (uri: string) => URL.canParse(uri) && !uri.includes('#')
+
+/**
+ * A redirect URI the service would send a code to (RFC 6749 §3.1.2, RFC 8252 §7.3): absolute, no fragment, no
+ * userinfo, and `https:`, or `http:` on a loopback host only. Anything else (`javascript:`, plain http to another
+ * host) would hand the code to whoever reads that URL.
+ */
+function isRedirectUri(uri: string): boolean {
+  if (!isAbsoluteUri(uri)) return false
+  const url = new URL(uri)
+  return !url.username && !url.password && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)))
+}
 
 /** RFC 8252 §7.3: a registered loopback redirect URI matches the same URI on any port. */
 function redirectMatches(registered: string, given: string): boolean {
@@ -373,7 +385,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (input.clientType !== 'public') refuse('InvalidClientMetadataException', `Invalid client type: ${input.clientType}`)
     const grant = input.grantTypes?.find((g) => !REGISTRABLE_GRANTS.includes(g))
     if (grant !== undefined) refuse('UnsupportedGrantTypeException', `Unsupported grant type: ${grant}`)
-    const uri = input.redirectUris?.find((u) => !isAbsoluteUri(u))
+    const uri = input.redirectUris?.find((u) => !isRedirectUri(u))
     if (uri !== undefined) refuse('InvalidRedirectUriException', `Invalid redirect URI: ${uri}`)
     const scope = input.scopes?.find((s) => !/^\S+$/.test(s))
     if (scope !== undefined) refuse('InvalidScopeException', `Invalid scope: "${scope}"`)
@@ -475,14 +487,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const clientId = query.get('client_id') ?? ''
     const redirectUri = query.get('redirect_uri') ?? ''
     const client = clients.get(clientId)
-    const problem = !client
-      ? APPLICATION_ARN.test(clientId)
-        ? !isAbsoluteUri(redirectUri) && 'redirect_uri must be an absolute URI'
-        : 'Unknown client_id'
-      : clock() >= client.secretExpiresAt * 1000
+    const problem = !client && !APPLICATION_ARN.test(clientId)
+      ? 'Unknown client_id'
+      : client && clock() >= client.secretExpiresAt * 1000
         ? 'The client registration has expired'
-        : !client.redirectUris.some((registered) => redirectMatches(registered, redirectUri)) &&
-          'redirect_uri is not registered for this client'
+        : !isRedirectUri(redirectUri)
+          ? 'redirect_uri must be an absolute https: URI (http: on loopback only) without userinfo or fragment'
+          : client && !client.redirectUris.some((registered) => redirectMatches(registered, redirectUri)) &&
+            'redirect_uri is not registered for this client'
     if (problem) {
       return new Response(`<!doctype html><title>Error</title><h1>Bad request</h1><p>${escapeHtml(problem)}</p>`, {
         status: 400,
@@ -542,6 +554,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   function decide(status: 'approved' | 'denied') {
     return (code: string): boolean => {
+      if (typeof code !== 'string') return false
       const device = userCodes.get(normalizeUserCode(code))
       if (!device || !pending(device)) return false
       device.status = status

@@ -18,7 +18,10 @@ export interface ListenOptions {
 
 /** A running emulator server. */
 export interface EmulatorServer {
-  /** Its base URL, such as `http://127.0.0.1:49152`; pass it as the library's `endpoint` option. */
+  /**
+   * Its base URL, such as `http://127.0.0.1:49152`; pass it as the library's `endpoint` option. A server bound to
+   * every interface (`0.0.0.0`, `::`) gives its loopback URL, which the library accepts over plain http.
+   */
   readonly url: string
   /** Stops listening and drops open connections. */
   close(): Promise<void>
@@ -80,8 +83,10 @@ export async function listen(
     })
   })
   const address = server.address() as AddressInfo
+  // Bound to every interface, it is still reached on loopback: the URL the library accepts over plain http.
+  const reachable = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '[::1]' : address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
-    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+    url: `http://${reachable}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))
