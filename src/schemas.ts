@@ -2,10 +2,10 @@
  * Valibot schemas for every input and output of the SSO OIDC API, member for member as in the service
  * model (`model/service-2.json`, API version 2019-06-10), camelCase exactly as on the wire.
  *
- * Inputs are checked before anything is sent; members the model does not know are dropped, as the AWS SDK
- * does. Outputs are checked before they are returned; every output member is optional in the model, and
- * members the model does not know are kept at run time (a new service field never breaks a caller), but the
- * output types name exactly the model's members, so a typo such as `out.acessToken` does not compile.
+ * Inputs are checked before anything is sent, outputs before they are returned; every output member is optional
+ * in the model. On both, members the model does not know are dropped, as the AWS SDK does: a new service field
+ * never breaks a caller, and the types name exactly the model's members, so `out.acessToken` does not compile.
+ * A member a response sends as `null` is absent, as the SDK reads it.
  *
  * @module
  */
@@ -19,16 +19,6 @@ const strings = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.array(str))
 // An integer as one check: `pipe(number(), integer())` costs three valibot functions in every bundle.
 const int = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.custom<number>(Number.isInteger, 'expected integer'))
 const nonEmpty = /* @__PURE__ */ v.pipe(str, /* @__PURE__ */ v.nonEmpty())
-
-/**
- * An output type with exactly the model's members: the index signature a loose object infers is removed at
- * every depth, so reading a member the model does not have is a type error.
- */
-export type Exact<T> = T extends readonly (infer U)[]
-  ? Exact<U>[]
-  : T extends object
-    ? { [K in keyof T as string extends K ? never : K]: Exact<T[K]> }
-    : T
 
 /** Input of `registerClient` (the model's `RegisterClientRequest`). */
 export const RegisterClientInput = /* @__PURE__ */ v.object({
@@ -125,11 +115,11 @@ export const Credentials = /* @__PURE__ */ v.object({
 })
 
 export type RegisterClientInput = v.InferInput<typeof RegisterClientInput>
-export type RegisterClientOutput = Exact<v.InferOutput<typeof RegisterClientOutput>>
+export type RegisterClientOutput = v.InferOutput<typeof RegisterClientOutput>
 export type StartDeviceAuthorizationInput = v.InferInput<typeof StartDeviceAuthorizationInput>
-export type StartDeviceAuthorizationOutput = Exact<v.InferOutput<typeof StartDeviceAuthorizationOutput>>
+export type StartDeviceAuthorizationOutput = v.InferOutput<typeof StartDeviceAuthorizationOutput>
 export type CreateTokenInput = v.InferInput<typeof CreateTokenInput>
-export type CreateTokenOutput = Exact<v.InferOutput<typeof CreateTokenOutput>>
+export type CreateTokenOutput = v.InferOutput<typeof CreateTokenOutput>
 export type CreateTokenWithIAMInput = v.InferInput<typeof CreateTokenWithIAMInput>
-export type CreateTokenWithIAMOutput = Exact<v.InferOutput<typeof CreateTokenWithIAMOutput>>
+export type CreateTokenWithIAMOutput = v.InferOutput<typeof CreateTokenWithIAMOutput>
 export type Credentials = v.InferOutput<typeof Credentials>

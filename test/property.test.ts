@@ -1,5 +1,7 @@
 import fc from 'fast-check'
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { createToken, createTokenWithIAM } from '../src/index'
 import { OPERATIONS, OPERATION_NAMES } from './support/ops'
 import { SUCCESS_BODY, VALID_INPUT, allExceptions } from './support/wire'
 
@@ -81,4 +83,141 @@ describe.each(OPERATION_NAMES)('%s reads any response into a Result', (op) => {
       { numRuns: 300 },
     )
   })
+})
+
+/**
+ * Hostile callers (issue 12), not only random ones: a `fetch` or credentials provider that aborts the caller's
+ * signal and then fails, throws odd values (Proxies, Symbols), never settles, or echoes a secret JSON-escaped,
+ * URL- or form-encoded or trimmed; headers that are one-shot iterators or throw. Whatever they do, the call
+ * resolves, no rejection is left unhandled, and no form of a secret is in the Result.
+ */
+describe('hostile callers', () => {
+  // Secrets with the characters that encodings change; a distinctive head, so that a match is the secret's.
+  const secret = fc
+    .string({ minLength: 2, maxLength: 16, unit: fc.constantFrom(...'ab+/=" \\\r\n%&é~*!\'') })
+    .map((tail) => `Sk3y${tail}`)
+  const formsOf = (value: string) => {
+    const trimmed = value.trim()
+    return [value, trimmed, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(trimmed).slice(1, -1)]
+  }
+  const selfThrowing = (): object => {
+    const proxy: object = new Proxy({}, { get: () => { throw proxy }, getPrototypeOf: () => { throw proxy }, ownKeys: () => { throw proxy } })
+    return proxy
+  }
+  const odd = fc.constantFrom<() => unknown>(
+    () => Symbol('odd'),
+    selfThrowing,
+    () => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy },
+    () => ({ toString() { throw new Error('no') } }),
+    () => null,
+    () => undefined,
+  )
+  type Echo = (value: string) => string
+  const echo = fc.constantFrom<Echo>(
+    (value) => value,
+    (value) => value.trim(),
+    (value) => JSON.stringify(value).slice(1, -1),
+    (value) => encodeURIComponent(value),
+    (value) => new URLSearchParams({ v: value }).toString().slice(2),
+  )
+  /** A `fetch` that misbehaves in one of the ways above, against the caller's controller. */
+  const hostileFetch = fc.oneof(
+    fc.record({ kind: fc.constant('abort-then-reject' as const), odd }),
+    fc.record({ kind: fc.constant('throw' as const), odd }),
+    fc.record({ kind: fc.constant('never' as const) }),
+    fc.record({ kind: fc.constant('echo-body' as const), echo, status: fc.constantFrom(400, 401, 429, 500, 503) }),
+    fc.record({ kind: fc.constant('echo-error' as const), echo }),
+    fc.record({ kind: fc.constant('proxy-response' as const) }),
+  )
+  const makeFetch = (behaviour: any, controller: AbortController) =>
+    (async (_: unknown, init?: RequestInit) => {
+      const body = String(init?.body)
+      switch (behaviour.kind) {
+        case 'abort-then-reject':
+          controller.abort()
+          throw behaviour.odd()
+        case 'throw':
+          throw behaviour.odd()
+        case 'never':
+          return new Promise(() => {})
+        case 'echo-body': {
+          const description = `you sent ${behaviour.echo(body)}`
+          return new Response(JSON.stringify({ error: 'invalid_grant', error_description: description, message: description }), { status: behaviour.status, headers: { 'x-amzn-errortype': `X${behaviour.echo(body)}` } })
+        }
+        case 'echo-error':
+          throw new TypeError('fetch failed', { cause: new Error(`could not send ${behaviour.echo(body)}`) })
+        default:
+          return selfThrowing()
+      }
+    }) as never
+  /** A credentials provider that misbehaves, or answers with secrets of its own. */
+  const hostileProvider = fc.oneof(
+    fc.record({ kind: fc.constant('never' as const) }),
+    fc.record({ kind: fc.constant('abort-then-reject' as const), odd }),
+    fc.record({ kind: fc.constant('throw' as const), odd }),
+    fc.record({ kind: fc.constant('garbage' as const), value: fc.anything() }),
+    fc.record({ kind: fc.constant('valid' as const) }),
+  )
+  const makeProvider = (behaviour: any, controller: AbortController, secretKey: string) => () => {
+    switch (behaviour.kind) {
+      case 'never':
+        return new Promise(() => {})
+      case 'abort-then-reject':
+        controller.abort()
+        return Promise.reject(behaviour.odd())
+      case 'throw':
+        throw behaviour.odd()
+      case 'garbage':
+        return behaviour.value
+      default:
+        return { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secretKey, sessionToken: `${secretKey}tok` }
+    }
+  }
+  const hostileHeaders = fc.constantFrom<() => unknown>(
+    () => undefined,
+    () => new Map([['x-trace', 'a']]).entries(),
+    () => ({ *[Symbol.iterator]() { throw selfThrowing() } }),
+    selfThrowing,
+    () => ({ 'x-trace': 'a' }),
+  )
+
+  it('createToken and createTokenWithIAM resolve, leave nothing unhandled, and show no secret', async () => {
+    const unhandled: unknown[] = []
+    const listener = (reason: unknown) => unhandled.push(reason)
+    const others = process.listeners('unhandledRejection')
+    process.removeAllListeners('unhandledRejection')
+    process.on('unhandledRejection', listener)
+    try {
+      await fc.assert(
+        fc.asyncProperty(secret, secret, hostileFetch, hostileProvider, hostileHeaders, fc.boolean(), async (refreshToken, secretKey, fetchBehaviour, providerBehaviour, headers, iam) => {
+          const controller = new AbortController()
+          const options = {
+            region: 'us-east-1',
+            fetch: makeFetch(fetchBehaviour, controller),
+            signal: controller.signal,
+            headers: headers() as never,
+            timeout: 20,
+            retry: 1,
+          }
+          const result = iam
+            ? await createTokenWithIAM(
+                { clientId: 'arn:aws:sso::123456789012:application/a/b', grantType: 'refresh_token', refreshToken },
+                { ...options, credentials: makeProvider(providerBehaviour, controller, secretKey) as never },
+              )
+            : await createToken({ clientId: 'cid', clientSecret: secretKey, grantType: 'refresh_token', refreshToken }, options)
+          expect(typeof result.ok).toBe('boolean')
+          const shown = inspect(result, { depth: Infinity, showHidden: true }) + JSON.stringify(result)
+          for (const value of [refreshToken, secretKey, `${secretKey}tok`]) {
+            for (const form of formsOf(value)) expect(shown).not.toContain(form)
+          }
+        }),
+        { numRuns: 300 },
+      )
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(unhandled).toStrictEqual([])
+    } finally {
+      process.off('unhandledRejection', listener)
+      for (const other of others) process.on('unhandledRejection', other)
+    }
+  }, 60_000)
 })

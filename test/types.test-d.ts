@@ -5,7 +5,9 @@ import {
   registerClient,
   startDeviceAuthorization,
   type CreateTokenOutput,
+  type CreateTokenWithIAMOutput,
   type ErrorOf,
+  type RegisterClientOutput,
 } from '../src/index'
 
 type Names<F> = ErrorOf<F> extends { name: infer N } ? N : never
@@ -74,6 +76,17 @@ describe('narrowing on error.name', () => {
 
   it('types the outputs from the schemas', () => {
     expectTypeOf<CreateTokenOutput['expiresIn']>().toEqualTypeOf<number | undefined>()
+  })
+
+  it('names exactly the model\'s output members: a typo does not compile (issue 12, item 10)', async () => {
+    expectTypeOf<keyof CreateTokenOutput>().toEqualTypeOf<'accessToken' | 'tokenType' | 'expiresIn' | 'refreshToken' | 'idToken'>()
+    expectTypeOf<keyof RegisterClientOutput>().toEqualTypeOf<
+      'clientId' | 'clientSecret' | 'clientIdIssuedAt' | 'clientSecretExpiresAt' | 'authorizationEndpoint' | 'tokenEndpoint'
+    >()
+    expectTypeOf<keyof NonNullable<CreateTokenWithIAMOutput['awsAdditionalDetails']>>().toEqualTypeOf<'identityContext'>()
+    const out = await createToken({ clientId: 'a', clientSecret: 'b', grantType: 'c' })
+    // @ts-expect-error: a typo of accessToken
+    void out.value?.acessToken
   })
 
   it('requires credentials for createTokenWithIAM and the model\'s required members', () => {
