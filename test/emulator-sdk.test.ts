@@ -38,9 +38,12 @@ afterAll(async () => {
   await server.close()
 })
 
-/** A sign-in through the device flow, as the AWS CLI does it; returns the client and the token. */
-async function deviceSignIn(grantTypes?: string[]) {
-  const client = await sdk.send(new RegisterClientCommand({ clientName: 'sdk-test', clientType: 'public', ...(grantTypes ? { grantTypes } : {}) }))
+/**
+ * A sign-in through the device flow; by default registered as the AWS CLI does for an sso-session
+ * (`{clientName, clientType: "public", scopes}`, no grantTypes). Returns the client and the token.
+ */
+async function deviceSignIn(registration: { scopes?: string[]; grantTypes?: string[] } = { scopes: ['sso:account:access'] }) {
+  const client = await sdk.send(new RegisterClientCommand({ clientName: 'sdk-test', clientType: 'public', ...registration }))
   const credentials = { clientId: client.clientId!, clientSecret: client.clientSecret! }
   const device = await sdk.send(new StartDeviceAuthorizationCommand({ ...credentials, startUrl: START_URL }))
   const poll = () => sdk.send(new CreateTokenCommand({ ...credentials, grantType: DEVICE_CODE, deviceCode: device.deviceCode! }))
@@ -74,7 +77,7 @@ describe('The official AWS SDK v3 client against the emulator over HTTP', () => 
   })
 
   test('sees the pending device code as its AuthorizationPendingException class, then gets the token', async () => {
-    const { pending, token } = await deviceSignIn()
+    const { pending, token } = await deviceSignIn({})
     expect(pending).toBeInstanceOf(AuthorizationPendingException)
     expect(pending).toMatchObject({
       name: 'AuthorizationPendingException',
@@ -87,7 +90,7 @@ describe('The official AWS SDK v3 client against the emulator over HTTP', () => 
       $metadata: undefined,
       accessToken: expect.any(String),
       tokenType: 'Bearer',
-      expiresIn: 3600,
+      expiresIn: 28800, // a legacy client: neither scopes nor the refresh_token grant
     })
   })
 
@@ -113,8 +116,9 @@ describe('The official AWS SDK v3 client against the emulator over HTTP', () => 
     await expect(start).rejects.toMatchObject({ constructor: InvalidClientException, $metadata: { httpStatusCode: 401 }, error: 'invalid_client' })
   })
 
-  test('refreshes with rotation: a new pair, and InvalidGrantException for the old refresh token', async () => {
-    const { credentials, token } = await deviceSignIn([DEVICE_CODE, 'refresh_token'])
+  test('refreshes with rotation, registered as the AWS CLI registers (scopes, no grant types): a new pair, and InvalidGrantException for the old refresh token', async () => {
+    const { credentials, token } = await deviceSignIn()
+    expect(token).toMatchObject({ expiresIn: 3600, refreshToken: expect.any(String) })
     const refresh = (refreshToken: string) => sdk.send(new CreateTokenCommand({ ...credentials, grantType: 'refresh_token', refreshToken }))
     const next = await refresh(token.refreshToken!)
     expect({ ...next, $metadata: undefined }).toStrictEqual({

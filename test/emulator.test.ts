@@ -173,11 +173,11 @@ describe.each(transports)('The emulator, %s,', (_, connect) => {
       })
       expect(emulator.approve(device.userCode!)).toBe(true)
       tick(1)
-      // No refresh token: the client registered no `refresh_token` grant.
+      // No refresh token and an 8-hour token: the client registered neither scopes nor the `refresh_token` grant.
       expect(value(await poll(client, device.deviceCode!))).toStrictEqual({
         accessToken: expect.stringMatching(/^aoa[\w-]+$/),
         tokenType: 'Bearer',
-        expiresIn: 3600,
+        expiresIn: 28800,
       })
       tick(1)
       expect(failure(await poll(client, device.deviceCode!)).name).toBe('InvalidGrantException')
@@ -344,6 +344,48 @@ describe.each(transports)('The emulator, %s,', (_, connect) => {
       const client = await register({ grantTypes: [DEVICE_CODE], redirectUris: [CALLBACK] })
       const response = await raw(authorizeUrl(client.clientId, newVerifier()))
       expect(new URL(response.headers.get('location')!).searchParams.get('error')).toBe('unauthorized_client')
+    })
+  })
+
+  describe('who gets a refresh token, and for how long tokens live (WIRE.md "Who gets a refresh token")', () => {
+    /** A device sign-in of a client registered with `registration`, approved; its tokens. */
+    const deviceTokens = async (registration: Partial<Parameters<typeof registerClient>[0]>, emulatorOptions: EmulatorOptions = {}) => {
+      const { emulator, options, register, startDevice, poll, tick } = await setup(emulatorOptions)
+      const client = await register(registration)
+      const device = await startDevice(client)
+      emulator.approve(device.userCode!)
+      tick(1)
+      const token = value(await poll(client, device.deviceCode!))
+      return { token, client, options }
+    }
+
+    test('a client registered as the AWS CLI\'s device flow does (scopes, no grantTypes) gets a refresh token and a 1-hour token, and refreshes', async () => {
+      const { token, client, options } = await deviceTokens({ scopes: ['sso:account:access'] })
+      expect(token).toStrictEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600, refreshToken: expect.stringMatching(/^aor/) })
+      const refreshed = value(await createToken({ ...client, grantType: 'refresh_token', refreshToken: token.refreshToken! }, options))
+      expect(refreshed).toStrictEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600, refreshToken: expect.any(String) })
+    })
+
+    test('a client registered with neither scopes nor grantTypes (a legacy profile) gets no refresh token and an 8-hour token', async () => {
+      const { token } = await deviceTokens({})
+      expect(token).toStrictEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 28800 })
+    })
+
+    test('a grantTypes list without refresh_token restricts the client: no refresh token even with scopes, and the refresh grant is refused', async () => {
+      const { token, client, options } = await deviceTokens({ scopes: ['sso:account:access'], grantTypes: [DEVICE_CODE] })
+      expect(token).toStrictEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600 })
+      const refused = failure(await createToken({ ...client, grantType: 'refresh_token', refreshToken: 'aorx' }, options))
+      expect(refused.name).toBe('UnauthorizedClientException')
+    })
+
+    test('a grantTypes list with refresh_token gets one, scopes or not', async () => {
+      const { token } = await deviceTokens({ grantTypes: [DEVICE_CODE, 'refresh_token'] })
+      expect(token).toStrictEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 3600, refreshToken: expect.any(String) })
+    })
+
+    test('both lifetimes are options', async () => {
+      expect((await deviceTokens({ scopes: ['sso:account:access'] }, { accessTokenExpiresIn: 60 })).token.expiresIn).toBe(60)
+      expect((await deviceTokens({}, { legacyAccessTokenExpiresIn: 120 })).token.expiresIn).toBe(120)
     })
   })
 

@@ -33,8 +33,13 @@ export interface EmulatorOptions {
   interval?: number | undefined
   /** Lifetime of device codes. Default `600`. */
   deviceCodeExpiresIn?: number | undefined
-  /** Lifetime of access tokens. Default `3600`. */
+  /**
+   * Lifetime of the access tokens of a client registered with scopes or with the `refresh_token` grant (as the
+   * AWS CLI registers), and of CreateTokenWithIAM's. Default `3600`.
+   */
   accessTokenExpiresIn?: number | undefined
+  /** Lifetime of the access tokens of a client registered with neither scopes nor the `refresh_token` grant (a legacy profile's). Default `28800` (8 hours). */
+  legacyAccessTokenExpiresIn?: number | undefined
   /** Lifetime of client secrets from RegisterClient. Default 90 days (`7776000`). */
   clientSecretExpiresIn?: number | undefined
   /** Lifetime of authorization codes from GET /authorize. Default `300`. */
@@ -243,6 +248,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     interval = 1,
     deviceCodeExpiresIn = 600,
     accessTokenExpiresIn = 3600,
+    legacyAccessTokenExpiresIn = 28800,
     clientSecretExpiresIn = 90 * 24 * 3600,
     authorizationCodeExpiresIn = 300,
     autoApproveAfter,
@@ -326,13 +332,25 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return grant
   }
 
-  function issueTokens(grant: Grant, withRefreshToken: boolean) {
+  function issueTokens(grant: Grant, withRefreshToken: boolean, expiresIn = accessTokenExpiresIn) {
     const accessToken = `aoa${randomToken()}`
-    accessTokens.set(accessToken, clock() + accessTokenExpiresIn * 1000)
+    accessTokens.set(accessToken, clock() + expiresIn * 1000)
     const refreshToken = withRefreshToken ? `aor${randomToken()}` : undefined
     if (refreshToken) refreshTokens.set(refreshToken, grant)
-    return { accessToken, tokenType: 'Bearer', expiresIn: accessTokenExpiresIn, ...(refreshToken ? { refreshToken } : {}) }
+    return { accessToken, tokenType: 'Bearer', expiresIn, ...(refreshToken ? { refreshToken } : {}) }
   }
+
+  /**
+   * Who gets a refresh token, as the service decides (boto/boto3 issue 3768; RegisterClient: `grantTypes` "restrict
+   * the token granting flows available to the client"): a client that registered a `grantTypes` list gets one only
+   * if the list has `refresh_token`; one that registered none gets one if it registered scopes (the AWS CLI's device
+   * flow), never if it registered neither (a legacy profile's client).
+   */
+  const refreshable = (client: Client): boolean => (client.grantTypes ? client.grantTypes.includes(GRANT.refresh) : !!client.scopes?.length)
+
+  /** How long a client's access tokens last: an hour when it registered scopes or can refresh; 8 hours for a legacy client. */
+  const lifetimeOf = (client: Client): number =>
+    client.scopes?.length || refreshable(client) ? accessTokenExpiresIn : legacyAccessTokenExpiresIn
 
   /** CreateTokenWithIAM's SigV4: form, credential scope, and (with `iamCredentials`) the signature itself. */
   async function verifySignature(request: Request, body: string): Promise<void> {
@@ -445,7 +463,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         : input.grantType === GRANT.code
           ? await redeemCode(input.clientId, input)
           : redeemRefresh(input.clientId, input.refreshToken)
-    return issueTokens({ clientId: input.clientId, scopes: grant.scopes }, client.grantTypes?.includes(GRANT.refresh) ?? false)
+    return issueTokens({ clientId: input.clientId, scopes: grant.scopes }, refreshable(client), lifetimeOf(client))
   }
 
   async function createTokenWithIAM(text: string, request: Request) {
