@@ -20,6 +20,13 @@ writeFileSync(
 /** [name, regionRegex, dnsSuffix, dualStackDnsSuffix, supportsFIPS, supportsDualStack, regions its regex misses] */
 export type Partition = readonly [string, RegExp, string, string, boolean, boolean, readonly string[]]
 
+/**
+ * Whether some partition lacks FIPS or dual-stack endpoints. When not (as today), the rule set's "does not
+ * support" errors cannot be reached, and bundlers drop them: a partition without support brings them back.
+ */
+export const A_PARTITION_LACKS_FIPS = ${partitions.some((p) => !p.outputs.supportsFIPS)}
+export const A_PARTITION_LACKS_DUALSTACK = ${partitions.some((p) => !p.outputs.supportsDualStack)}
+
 export const PARTITIONS: readonly Partition[] = [
 ${rows.map(([name, regex, ...rest]) => `  [${JSON.stringify(name)}, /${regex}/, ${rest.map((x) => JSON.stringify(x)).join(', ')}],`).join('\n')}
 ]

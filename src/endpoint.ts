@@ -5,7 +5,7 @@
  * @module
  */
 import { describeIssues, kindOf, type EndpointError, type Result, type ValidationIssue } from './errors'
-import { PARTITIONS } from './partitions'
+import { A_PARTITION_LACKS_DUALSTACK, A_PARTITION_LACKS_FIPS, PARTITIONS } from './partitions'
 
 /** The endpoint options, named as in the AWS SDK v3. */
 export interface EndpointOptions {
@@ -123,9 +123,16 @@ export function endpointOf(options: CheckedEndpointOptions, prefix = 'oidc'): Re
   if (!HOST_LABEL.test(region)) return fail('Invalid Configuration: the region is not a valid host label')
   const [name, , dnsSuffix, dualStackDnsSuffix, supportsFips, supportsDual] =
     PARTITIONS.find((p) => p[6].includes(region)) ?? PARTITIONS.find((p) => p[1].test(region)) ?? PARTITIONS[0]! // aws
-  if (fips && dual && !(supportsFips && supportsDual)) return fail('FIPS and DualStack are enabled, but this partition does not support one or both')
-  if (fips && !dual && !supportsFips) return fail('FIPS is enabled but this partition does not support FIPS')
-  if (dual && !fips && !supportsDual) return fail('DualStack is enabled but this partition does not support DualStack')
+  // The rule set's refusals for a partition without FIPS or dual-stack. There is none today (src/partitions.ts),
+  // and as an expression over those constants, bundlers drop the branch and its messages.
+  const unsupported =
+    (A_PARTITION_LACKS_FIPS || A_PARTITION_LACKS_DUALSTACK) &&
+    (fips && dual && !(supportsFips && supportsDual)
+      ? 'FIPS and DualStack are enabled, but this partition does not support one or both'
+      : fips && !dual && !supportsFips
+        ? 'FIPS is enabled but this partition does not support FIPS'
+        : dual && !fips && !supportsDual && 'DualStack is enabled but this partition does not support DualStack')
+  if (unsupported) return fail(unsupported)
   // GovCloud's FIPS endpoint is its plain one.
   const host =
     fips && !dual && name === 'aws-us-gov'

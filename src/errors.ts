@@ -158,7 +158,8 @@ export const cleanType = (raw: string | undefined): string | undefined => {
   return type?.includes('#') ? type.split('#')[1] : type
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+/** A member that is a string, else undefined. */
+export const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 /** An error type from the body: a string, or a number as the SDKs read it. */
 const typeText = (value: unknown): string | undefined => (typeof value === 'number' ? String(value) : text(value))
 
@@ -168,27 +169,20 @@ const typeText = (value: unknown): string | undefined => (typeof value === 'numb
  * `error` code. A type outside `names` (the operation's modeled exceptions) gives an UnknownServiceError, with
  * `message` when given.
  */
-export function readServiceError<N extends ExceptionName>(
+export function readServiceError(
   status: number,
   headers: Headers,
   body: unknown,
-  names: readonly N[],
+  names: readonly string[],
   message?: string,
-): ServiceException<N> | UnknownServiceError {
-  const data: Record<string, unknown> = body && typeof body === 'object' ? (body as Record<string, unknown>) : {}
-  const codeKey = Object.keys(data).find((key) => key.toLowerCase() === 'code')
-  const raw = headers.get('x-amzn-errortype') ?? typeText(codeKey && data[codeKey]) ?? typeText(data.__type)
+): ServiceException | UnknownServiceError {
+  const data = objectOf(body)
+  const raw = rawErrorType(headers, data)
   const error = text(data.error)
-  let type = cleanType(raw)
-  if (raw === undefined && error) {
-    type = fromOAuthCode(error)
-    // `invalid_request` names two exceptions; only the region one carries `endpoint` or `region`.
-    const region = 'InvalidRequestRegionException' as N
-    if (type === 'InvalidRequestException' && names.includes(region) && ('endpoint' in data || 'region' in data)) type = region
-  }
+  const type = raw === undefined && error ? fromOAuthCode(error) : cleanType(raw)
   const description = text(data.error_description)
   const common = { status, error, description, requestId: headers.get('x-amzn-requestid') ?? undefined }
-  if (!names.includes(type as N)) {
+  if (!names.includes(type!)) {
     return {
       name: 'UnknownServiceError',
       message: message ?? description ?? `Unrecognized error response (HTTP ${status}${raw ? `, ${raw}` : ''})`,
@@ -196,13 +190,20 @@ export function readServiceError<N extends ExceptionName>(
       ...common,
     }
   }
-  const extras =
-    type === 'InvalidRequestRegionException'
-      ? { endpoint: text(data.endpoint), region: text(data.region) }
-      : type === 'AccessDeniedException' || type === 'InvalidRequestException'
-        ? { reason: text(data.reason) }
-        : {}
-  return { name: type, message: description ?? type, ...common, ...extras } as ServiceException<N>
+  const extras = type === 'AccessDeniedException' || type === 'InvalidRequestException' ? { reason: text(data.reason) } : {}
+  return { name: type, message: description ?? type, ...common, ...extras } as ServiceException
+}
+
+/** A JSON body as an object to read members of; anything else reads as `{}`. */
+export const objectOf = (body: unknown): Record<string, unknown> => (body && typeof body === 'object' ? (body as Record<string, unknown>) : {})
+
+/**
+ * The raw error type of a response as the SDKs read it (restJson1): header `x-amzn-errortype`, else body `code`
+ * (any case), else body `__type`; a number counts, as the SDKs read it.
+ */
+export function rawErrorType(headers: Headers, data: Record<string, unknown>): string | undefined {
+  const codeKey = Object.keys(data).find((key) => key.toLowerCase() === 'code')
+  return headers.get('x-amzn-errortype') ?? typeText(codeKey && data[codeKey]) ?? typeText(data.__type)
 }
 
 /** What a value is, for an issue's text: `null`, `array`, or its `typeof`. Never the value itself. */

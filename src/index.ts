@@ -14,6 +14,23 @@ export type {
 } from './operations'
 export { pollToken, createPkce, authorizeUrl } from './flows'
 export type { PollTokenInput, PollTokenOptions, PendingInfo, AuthorizeUrlInput } from './flows'
+export { SsoToken, toSsoToken, refreshSession, createTokenProvider } from './sessions'
+export type {
+  SignedIn,
+  NotRefreshedReason,
+  SessionExpiredError,
+  RefreshedSession,
+  RefreshSessionError,
+  SessionOptions,
+  TokenStorage,
+  TokenProviderOptions,
+  GetTokenOptions,
+  NoSessionError,
+  CorruptSessionError,
+  StoreError,
+  TokenProviderError,
+  TokenProvider,
+} from './sessions'
 export { resolveEndpoint } from './endpoint'
 export type { EndpointOptions } from './endpoint'
 export type { Options, Fetch } from './request'

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { CallError, CredentialsError, ExceptionName, Result, ServiceException } from './errors'
-import { send, type Operation, type Options } from './request'
+import { objectOf, rawErrorType, readServiceError, text, type CallError, type CredentialsError, type Result, type ServiceException } from './errors'
+import { send, type Operation, type Options, type Service } from './request'
 import {
   CreateTokenInput,
   CreateTokenOutput,
@@ -17,6 +17,27 @@ import {
   StartDeviceAuthorizationOutput,
 } from './schemas'
 import { signIam, type CredentialsOption } from './sigv4'
+
+/** The SSO OIDC service: endpoint prefix `oidc`, and its errors read as the SDKs read them (header, `code`, `__type`, OAuth code). */
+export const OIDC: Service<ServiceException> = { prefix: 'oidc', read: readServiceError }
+
+/**
+ * CreateTokenWithIAM's errors: CreateToken's, and InvalidRequestRegionException with its `endpoint` and `region`.
+ * When the type comes only from the body's OAuth code, `invalid_request` names two exceptions: the region one is
+ * the one that carries `endpoint` or `region`.
+ */
+const OIDC_IAM: Service<ServiceException> = {
+  prefix: 'oidc',
+  read(status, headers, body, names, message) {
+    const error = readServiceError(status, headers, body, names, message)
+    const data = objectOf(body)
+    const fromCode = error.name === 'InvalidRequestException' && !rawErrorType(headers, data) && ('endpoint' in data || 'region' in data)
+    if (error.name !== 'InvalidRequestRegionException' && !fromCode) return error
+    const { reason: _, ...common } = error as ServiceException<'InvalidRequestException'>
+    const name = 'InvalidRequestRegionException'
+    return { ...common, name, message: error.description ?? name, endpoint: text(data.endpoint), region: text(data.region) }
+  },
+}
 
 // Each operation's modeled exceptions: `operations.*.errors` of model/service-2.json, in its order.
 const REGISTER_CLIENT_ERRORS = [
@@ -59,36 +80,40 @@ const TOKEN_WITH_IAM_ERRORS = /* @__PURE__ */ (TOKEN_ERRORS as readonly string[]
 
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const REGISTER_CLIENT = {
+  service: OIDC,
   path: '/client/register',
   input: RegisterClientInput,
   output: RegisterClientOutput,
   errors: REGISTER_CLIENT_ERRORS,
-} satisfies Operation<typeof RegisterClientInput, typeof RegisterClientOutput, ExceptionName>
+} satisfies Operation<typeof RegisterClientInput, typeof RegisterClientOutput, ServiceException>
 
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const START_DEVICE_AUTHORIZATION = {
+  service: OIDC,
   path: '/device_authorization',
   input: StartDeviceAuthorizationInput,
   output: StartDeviceAuthorizationOutput,
   errors: START_DEVICE_AUTHORIZATION_ERRORS,
-} satisfies Operation<typeof StartDeviceAuthorizationInput, typeof StartDeviceAuthorizationOutput, ExceptionName>
+} satisfies Operation<typeof StartDeviceAuthorizationInput, typeof StartDeviceAuthorizationOutput, ServiceException>
 
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const CREATE_TOKEN = {
+  service: OIDC,
   path: '/token',
   input: CreateTokenInput,
   output: CreateTokenOutput,
   errors: TOKEN_ERRORS,
-} satisfies Operation<typeof CreateTokenInput, typeof CreateTokenOutput, ExceptionName>
+} satisfies Operation<typeof CreateTokenInput, typeof CreateTokenOutput, ServiceException>
 
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const CREATE_TOKEN_WITH_IAM = {
+  service: OIDC_IAM,
   path: '/token?aws_iam=t',
   input: CreateTokenWithIAMInput,
   output: CreateTokenWithIAMOutput,
   errors: TOKEN_WITH_IAM_ERRORS,
   sign: signIam,
-} satisfies Operation<typeof CreateTokenWithIAMInput, typeof CreateTokenWithIAMOutput, ExceptionName, CredentialsError>
+} satisfies Operation<typeof CreateTokenWithIAMInput, typeof CreateTokenWithIAMOutput, ServiceException, CredentialsError>
 
 /** The error union of `registerClient`: its modeled exceptions, then the errors of any call. */
 export type RegisterClientError = ServiceException<(typeof REGISTER_CLIENT_ERRORS)[number]> | CallError

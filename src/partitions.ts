@@ -2,6 +2,13 @@
 /** [name, regionRegex, dnsSuffix, dualStackDnsSuffix, supportsFIPS, supportsDualStack, regions its regex misses] */
 export type Partition = readonly [string, RegExp, string, string, boolean, boolean, readonly string[]]
 
+/**
+ * Whether some partition lacks FIPS or dual-stack endpoints. When not (as today), the rule set's "does not
+ * support" errors cannot be reached, and bundlers drop them: a partition without support brings them back.
+ */
+export const A_PARTITION_LACKS_FIPS = false
+export const A_PARTITION_LACKS_DUALSTACK = false
+
 export const PARTITIONS: readonly Partition[] = [
   ["aws", /^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$/, "amazonaws.com", "api.aws", true, true, []],
   ["aws-cn", /^cn\-\w+\-\d+$/, "amazonaws.com.cn", "api.amazonwebservices.com.cn", true, true, ["aws-cn-global"]],

@@ -1,7 +1,9 @@
 /**
- * The one request path every operation takes: options and input schemas → endpoint → (signing) → one `fetch`
- * per attempt, with timeout, abort, no redirects and transient-failure retries → error reading or output
- * schema → Result. Nothing here throws; nothing is kept between calls.
+ * The one request path every operation of every service takes: options and input schemas → endpoint (the
+ * service's prefix) → the members bound to the query, the headers and the body as the operation declares them
+ * (the model's `location`/`locationName`) → (signing) → one `fetch` per attempt, with timeout, abort, no
+ * redirects and transient-failure retries → the service's error reading, or the output schema → Result. Nothing
+ * here throws; nothing is kept between calls.
  *
  * This is a plain `fetch`, not ofetch: ofetch alone is 4.0 KB gzipped (the size budget of a whole operation is
  * 5.5 KB), its Node entry loads node-fetch-native at import (≈15% of a cold start), and its retry, timeout and
@@ -26,7 +28,7 @@ import {
   type AbortError,
   type ExceptionName,
   type Result,
-  type ServiceException,
+  type UnknownServiceError,
   type ValidationIssue,
 } from './errors'
 import { collectSecrets, redact, textOf } from './redact'
@@ -100,14 +102,71 @@ export type Signer<E> = (request: {
   signal: AbortSignal | undefined
 }) => Promise<E | EndpointError | AbortError | undefined>
 
-/** What an operation declares: its path, its schemas, its modeled exceptions, and (CreateTokenWithIAM) a signer. */
-export interface Operation<I extends v.GenericSchema, O extends v.GenericSchema, N extends ExceptionName, E = never> {
+/**
+ * Reads an error response of a service into its modeled exception (one of `names`) or an UnknownServiceError,
+ * which gets `message` when one is given (a refused redirect).
+ */
+export type ErrorReader<X> = (status: number, headers: Headers, body: unknown, names: readonly string[], message?: string) => X | UnknownServiceError
+
+/** What a service declares: its endpoint prefix (its rule set is the SSO OIDC one but for it) and its error reader. */
+export interface Service<X> {
+  readonly prefix: string
+  readonly read: ErrorReader<X>
+}
+
+/**
+ * Where an operation's input goes on the wire: from the checked input and the URL (endpoint and path), the URL
+ * with its query, the body (none for no body), and the request's own headers. Without one, the whole input is the
+ * JSON body, as every SSO OIDC operation sends it; {@link bindings} makes one from the model's HTTP traits.
+ */
+export type Binder = (url: string, input: Record<string, unknown>) => [url: string, body: string | undefined, headers: Record<string, string>]
+
+/**
+ * What an operation declares, from the model: its service, method and path; where its input members go when not
+ * all in a JSON body ({@link bindings}); its schemas; its modeled exceptions; and (CreateTokenWithIAM) a signer.
+ */
+export interface Operation<I extends v.GenericSchema, O extends v.GenericSchema, X extends { name: string }, E = never> {
+  readonly service: Service<X>
+  readonly method?: 'GET' | 'POST'
   readonly path: string
+  readonly bind?: Binder
   readonly input: I
   readonly output: O
-  readonly errors: readonly N[]
+  readonly errors: readonly X['name'][]
   readonly sign?: Signer<E>
 }
+
+const JSON_TYPE = { 'content-type': 'application/json' }
+
+/** A URI component as the AWS SDKs encode it (`extendedEncodeURIComponent`): RFC 3986, so `!'()*` too. */
+export const encodeRfc3986 = (text: string): string =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/**
+ * A {@link Binder} from an operation's HTTP traits in the model (`location`/`locationName`): `http` maps an input
+ * member to `?query_name` (querystring) or `header-name` (header). Query values are encoded as the AWS SDKs encode
+ * them (`extendedEncodeURIComponent`, `!'()*` included) and come in the order given, which must be the SDK's
+ * (sorted by name). The members left are the JSON body, or no body at all when there are none or `bodyless`
+ * (a GET). Only the operations that declare one pay for it in a bundle.
+ */
+export const bindings =
+  (http: Readonly<Record<string, string>>, bodyless?: boolean): Binder =>
+  (url, input) => {
+    const members = { ...input }
+    const headers: Record<string, string> = {}
+    let query = ''
+    for (const member in http) {
+      const value = members[member]
+      const wire = http[member]!
+      delete members[member]
+      if (value === undefined) continue
+      const text = String(value)
+      if (wire[0] === '?') query += `${query ? '&' : '?'}${wire.slice(1)}=${encodeRfc3986(text)}`
+      else headers[wire] = text
+    }
+    const body = bodyless || !Object.keys(members).length ? undefined : JSON.stringify(members)
+    return [url + query, body, body ? { ...headers, ...JSON_TYPE } : headers]
+  }
 
 // What the AWS SDK v3's standard retry mode retries, from `@smithy/core` retry/service-error-classification
 // (constants.js, and isThrottlingError / isTransientError): throttling is HTTP 429 or a code of
@@ -163,21 +222,22 @@ export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<bool
   )
 }
 
-/** The reason a {@link withDeadline} attempt ends with when its timeout fires. */
-const TIMED_OUT = { reason: 'timeout' }
+/** The reason a {@link withDeadline} run ends with when its timeout fires. */
+const TIMED_OUT = new Error('timed out')
 
 /**
  * Runs `run` with a signal that aborts when the caller's `signal` does or `timeout` ms pass, and settles as soon
- * as either happens, even if `run` ignores its signal; rejects with {@link TIMED_OUT} on the timeout.
+ * as either happens, even if `run` ignores its signal; rejects with {@link TIMED_OUT} on the timeout. Used for an
+ * attempt of a request, and for a call to a token provider's store.
  */
-function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined, timeout: number | undefined): Promise<T> {
+export function withDeadline<T>(run: (signal: AbortSignal) => T, signal: AbortSignal | undefined, timeout: number | undefined): Promise<Awaited<T>> {
   const controller = new AbortController()
   const onAbort = () => controller.abort()
   signal?.addEventListener('abort', onAbort)
   if (signal?.aborted) onAbort()
   const timer = timeout && setTimeout(() => controller.abort(TIMED_OUT), timeout)
   // Started a tick later, so that what `run` throws at once is a rejection like any other.
-  return abortable(Promise.resolve(controller.signal).then(run), controller.signal).finally(() => {
+  return abortable(Promise.resolve(controller.signal).then(run) as Promise<Awaited<T>>, controller.signal).finally(() => {
     clearTimeout(timer)
     signal?.removeEventListener('abort', onAbort)
   })
@@ -216,15 +276,15 @@ export const ABORTED: AbortError = { name: 'AbortError', message: 'The operation
 /**
  * Runs one operation: see the module comment. `options` are the caller's; a signer gets them checked.
  */
-export async function send<I extends v.GenericSchema, O extends v.GenericSchema, N extends ExceptionName, E = never>(
-  op: Operation<I, O, N, E>,
+export async function send<I extends v.GenericSchema, O extends v.GenericSchema, X extends { name: string }, N extends X['name'], E = never>(
+  op: Operation<I, O, X, E> & { readonly errors: readonly N[] },
   input: unknown,
   options: unknown = {},
-): Promise<Result<v.InferOutput<O>, ServiceException<N> | CallError | E>> {
+): Promise<Result<v.InferOutput<O>, Extract<X, { name: N }> | CallError | E>> {
   const secrets: string[] = []
   try {
     const result = await attempt(op, input, options ?? {}, secrets)
-    return result.ok ? result : { ok: false, error: redact(result.error, secrets) }
+    return (result.ok ? result : { ok: false, error: redact(result.error, secrets) }) as Result<v.InferOutput<O>, Extract<X, { name: N }> | CallError | E>
   } catch {
     // A last guard, so that nothing a caller's code throws can make a call reject. What was thrown is not read
     // here: reading it is what might have thrown.
@@ -235,26 +295,15 @@ export async function send<I extends v.GenericSchema, O extends v.GenericSchema,
 /** As the SDKs read a JSON body: a member sent as `null` is absent (a body that is `null` stays `null`). */
 const absentNulls = (key: string, value: unknown) => (key && value === null ? undefined : value)
 
-/** One request and its whole body; the body as JSON where it parses (`null` members absent), else as text. */
-async function exchange(fetcher: Fetch, url: string, init: RequestInit): Promise<[Response, unknown]> {
-  const response = await fetcher(url, init)
-  const text = await response.text()
-  try {
-    return [response, JSON.parse(text, text.includes('null') ? absentNulls : undefined)]
-  } catch {
-    return [response, text]
-  }
-}
-
 /** What one attempt ends with: a final Result, or an error worth another attempt, with the server's retry hint. */
 type Outcome<T, E> = { result: Result<T, E> } | { error: E; kind: 'throttling' | 'transient'; hint: number }
 
-async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N extends ExceptionName, E>(
-  op: Operation<I, O, N, E>,
+async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X extends { name: string }, E>(
+  op: Operation<I, O, X, E>,
   input: unknown,
   rawOptions: unknown,
   secrets: string[],
-): Promise<Result<v.InferOutput<O>, ServiceException<N> | CallError | E>> {
+): Promise<Result<v.InferOutput<O>, X | CallError | E>> {
   const issues: ValidationIssue[] = []
   let options, checkedInput
   try {
@@ -267,26 +316,35 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
   else issues.push(...toIssues(checkedInput.issues))
   if (issues.length) return invalidInput(issues)
   const { signal, timeout, retry = 2 } = options
-  const base = endpointOf(options)
+  const { service, method = 'POST' } = op
+  const base = endpointOf(options, service.prefix)
   if (!base.ok) return base
-  const url = base.value + op.path
-  const body = JSON.stringify(checkedInput.output)
+  let url = base.value + op.path
+  let body: string | undefined = JSON.stringify(checkedInput.output)
+  let ours: Record<string, string> = JSON_TYPE
+  if (op.bind) [url, body, ours] = op.bind(url, checkedInput.output as Record<string, unknown>)
   const fetcher = options.fetch ?? fetch
 
   /** One attempt, signing included: everything in it is within the deadline when there is one. */
-  const once = async (deadline?: AbortSignal): Promise<Outcome<v.InferOutput<O>, ServiceException<N> | CallError | E>> => {
-    let headers: HeadersInit = { 'content-type': 'application/json' }
+  const once = async (deadline?: AbortSignal): Promise<Outcome<v.InferOutput<O>, X | CallError | E>> => {
+    let headers: HeadersInit = ours
     if (options.headers || op.sign) {
+      // The caller's headers, then ours over them.
       const merged = new Headers(options.headers)
-      merged.set('content-type', 'application/json')
+      for (const name in ours) merged.set(name, ours[name]!)
       // Signed on every attempt, so that a retry carries a fresh x-amz-date.
-      const refused = await op.sign?.({ url, headers: merged, body, options, secrets, signal: deadline })
+      const refused = await op.sign?.({ url, headers: merged, body: body!, options, secrets, signal: deadline })
       if (refused) return { result: { ok: false, error: refused } }
       headers = merged
     }
-    const init: RequestInit = { method: 'POST', body, headers, redirect: 'manual' }
+    const init = { method, body, headers, redirect: 'manual' } as RequestInit
     if (deadline) init.signal = deadline
-    const [response, data] = await exchange(fetcher, url, init)
+    // The whole body; as JSON where it parses (`null` members absent), else as text.
+    const response = await fetcher(url, init)
+    let data: unknown = await response.text()
+    try {
+      data = JSON.parse(data as string, (data as string).includes('null') ? absentNulls : undefined)
+    } catch {}
     const { status } = response
     const requestId = response.headers.get('x-amzn-requestid') ?? undefined
     if (status >= 200 && status < 300 && !response.redirected) {
@@ -299,16 +357,16 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, N e
     // A redirect would carry the request's secrets to another origin: never followed, nor accepted from a `fetch`
     // that followed it anyway. It is an UnknownServiceError that reads nothing from the body.
     if (status < 400 || response.redirected) {
-      return { result: { ok: false, error: readServiceError(status, response.headers, {}, [], `Redirect refused (HTTP ${status})`) } }
+      return { result: { ok: false, error: service.read(status, response.headers, {}, [], `Redirect refused (HTTP ${status})`) } }
     }
-    const error = readServiceError(status, response.headers, data, op.errors)
+    const error = service.read(status, response.headers, data, op.errors)
     const kind = retryKind(status, 'type' in error ? error.type : error.name)
     return kind ? { error, kind, hint: retryAfter(response.headers) } : { result: { ok: false, error } }
   }
 
   for (let n = 0; ; n++) {
     if (signal?.aborted) return { ok: false, error: ABORTED }
-    let outcome: Outcome<v.InferOutput<O>, ServiceException<N> | CallError | E>
+    let outcome: Outcome<v.InferOutput<O>, X | CallError | E>
     try {
       outcome = signal || timeout ? await withDeadline(once, signal, timeout) : await once()
     } catch (cause) {

@@ -1,46 +1,67 @@
 /**
- * SigV4 for CreateTokenWithIAM: signing name `sso-oauth`, the client's region, the caller's credentials.
- * The signing itself is aws4fetch's; this module resolves and checks the credentials around it.
+ * SigV4 for CreateTokenWithIAM: signing name `sso-oauth`, the client's region, the caller's credentials. The
+ * signing is ours, over WebCrypto, canonicalized as aws4fetch does for every service but S3 (path collapsed and
+ * encoded twice, query sorted and RFC 3986-encoded, every header signed). Checked against AWS's published test
+ * vectors and the AWS SDK's own signer (test/sigv4.test.ts), and verified by the emulator with aws4fetch.
+ * aws4fetch itself cost 1.9 KB gzipped in a bundle, 0.6 KB of it guessing services from host names.
  *
  * @module
  */
-import { AwsV4Signer } from 'aws4fetch'
 import * as v from 'valibot'
 import { Credentials } from './schemas'
 import type { CredentialsError } from './errors'
 import { collectSecrets } from './redact'
-import { ABORTED, abortable, type Signer } from './request'
+import { ABORTED, abortable, encodeRfc3986, type Signer } from './request'
 
 /** Credentials, or an async function that returns them (a provider, as in the AWS SDK v3). */
 export type CredentialsOption = Credentials | (() => Promise<Credentials> | Credentials)
 
+const hex = (buffer: ArrayBuffer): string => Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, '0')).join('')
+const sha256 = async (text: string): Promise<string> => hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+const hmac = async (key: string | ArrayBuffer, text: string): Promise<ArrayBuffer> => {
+  const encoder = new TextEncoder()
+  const secret = await crypto.subtle.importKey('raw', typeof key === 'string' ? encoder.encode(key) : key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  return crypto.subtle.sign('HMAC', secret, encoder.encode(text))
+}
+
 /**
- * Signs `headers` in place for service `service` in `region` at `datetime` (`YYYYMMDDTHHMMSSZ`, now by default).
- * Exported for the known-answer tests against AWS's SigV4 test suite.
+ * Signs `headers` in place for service `service` in `region` at `datetime` (`YYYYMMDDTHHMMSSZ`, now by default):
+ * sets `x-amz-date`, `x-amz-security-token` (with a session token) and `authorization`. Exported for the
+ * known-answer tests against AWS's SigV4 test suite.
  */
 export async function signHeaders(
   request: { method?: string; url: string; headers: Headers; body: string },
   credentials: Credentials,
   region: string,
   service = 'sso-oauth',
-  datetime?: string,
+  datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, ''),
 ): Promise<void> {
-  const signer = new AwsV4Signer({
-    method: request.method ?? 'POST',
-    url: request.url,
-    headers: request.headers,
-    body: request.body,
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-    service,
-    region,
-    // aws4fetch leaves content-type unsigned by default; the AWS SDKs sign it, and so do we.
-    allHeaders: true,
-    ...(datetime ? { datetime } : {}),
-  })
-  const signed = await signer.sign()
-  signed.headers.forEach((value, key) => request.headers.set(key, value))
+  const { headers } = request
+  const url = new URL(request.url)
+  headers.delete('host')
+  headers.set('x-amz-date', datetime)
+  if (credentials.sessionToken) headers.set('x-amz-security-token', credentials.sessionToken)
+  const names = ['host', ...headers.keys()].sort()
+  const signed = names.join(';')
+  const scope = `${datetime.slice(0, 8)}/${region}/${service}/aws4_request`
+  const query = [...url.searchParams]
+    .filter(([key]) => key)
+    .map((pair) => pair.map(encodeRfc3986))
+    .sort(([k1, v1], [k2, v2]) => (k1! < k2! ? -1 : k1! > k2! ? 1 : v1! < v2! ? -1 : v1! > v2! ? 1 : 0))
+    .map((pair) => pair.join('='))
+    .join('&')
+  const canonical = [
+    (request.method ?? 'POST').toUpperCase(),
+    encodeRfc3986(url.pathname.replace(/\/+/g, '/')).replace(/%2F/g, '/'),
+    query,
+    names.map((name) => `${name}:${name === 'host' ? url.host : headers.get(name)!.replace(/\s+/g, ' ')}\n`).join(''),
+    signed,
+    await sha256(request.body),
+  ].join('\n')
+  let key = await hmac(`AWS4${credentials.secretAccessKey}`, datetime.slice(0, 8))
+  for (const part of [region, service, 'aws4_request']) key = await hmac(key, part)
+  const signature = hex(await hmac(key, `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${await sha256(canonical)}`))
+  headers.set('authorization', `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature}`)
 }
 
 /**

@@ -42,6 +42,14 @@ export interface EmulatorOptions {
   legacyAccessTokenExpiresIn?: number | undefined
   /** Lifetime of client secrets from RegisterClient. Default 90 days (`7776000`). */
   clientSecretExpiresIn?: number | undefined
+  /** Lifetime of refresh tokens. Default 90 days (`7776000`). */
+  refreshTokenExpiresIn?: number | undefined
+  /**
+   * Whether a refresh rotates the refresh token (a new one in the response, the old one refused from then on), as
+   * the service does. Default `true`; `false` answers a refresh with no refresh token and keeps the old one working,
+   * to test a client that must keep it (RFC 6749 §6).
+   */
+  rotateRefreshTokens?: boolean | undefined
   /** Lifetime of authorization codes from GET /authorize. Default `300`. */
   authorizationCodeExpiresIn?: number | undefined
   /** Milliseconds (of `clock` time) after which a pending device code approves itself, for demos. Off by default. */
@@ -58,6 +66,20 @@ export interface Emulator {
   approve(userCode: string): boolean
   /** Plays the user refusing `userCode`; `false` if unknown, expired or no longer pending. */
   deny(userCode: string): boolean
+  /**
+   * How much state the emulator holds, by kind. Expired state (clients, device codes, authorization codes, access
+   * and refresh tokens) is purged as the clock passes it, so a long-running emulator does not grow without bound.
+   */
+  stats(): EmulatorStats
+}
+
+/** Counts of what an emulator holds; see {@link Emulator.stats}. */
+export interface EmulatorStats {
+  readonly clients: number
+  readonly deviceCodes: number
+  readonly authorizationCodes: number
+  readonly accessTokens: number
+  readonly refreshTokens: number
 }
 
 const GRANT = {
@@ -214,6 +236,7 @@ interface AuthorizationCode {
 interface Grant {
   clientId: string
   scopes: readonly string[] | undefined
+  expiresAt?: number // ms; refresh tokens only
 }
 
 /**
@@ -251,6 +274,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     legacyAccessTokenExpiresIn = 28800,
     clientSecretExpiresIn = 90 * 24 * 3600,
     authorizationCodeExpiresIn = 300,
+    refreshTokenExpiresIn = 90 * 24 * 3600,
+    rotateRefreshTokens = true,
     autoApproveAfter,
     iamCredentials,
   } = options
@@ -260,6 +285,24 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const codes = new Map<string, AuthorizationCode>()
   const refreshTokens = new Map<string, Grant>()
   const accessTokens = new Map<string, number>() // token → expiry (ms), for token exchange
+
+  /**
+   * Drops what has expired, at most once a second of clock time: every map stays as small as what is live. A device
+   * code is kept an hour past its expiry, so that a late poll still gets ExpiredTokenException, as from the service.
+   */
+  let purgedAt = -Infinity
+  function purge(): void {
+    const now = clock()
+    if (now - purgedAt < 1000) return
+    purgedAt = now
+    for (const [id, client] of clients) if (now >= client.secretExpiresAt * 1000) clients.delete(id)
+    for (const [code, device] of devices) {
+      if (now >= device.expiresAt + 3600_000) devices.delete(code), userCodes.delete(normalizeUserCode(device.userCode))
+    }
+    for (const [code, issued] of codes) if (now >= issued.expiresAt) codes.delete(code)
+    for (const [token, expiresAt] of accessTokens) if (now >= expiresAt) accessTokens.delete(token)
+    for (const [token, grant] of refreshTokens) if (now >= grant.expiresAt!) refreshTokens.delete(token)
+  }
 
   // --- state checks, each one concern ---
 
@@ -323,12 +366,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return issued
   }
 
-  /** A refresh token, by the client it was issued to; rotated: it stops working now. */
+  /** A refresh token, by the client it was issued to, before it expires; rotated (by default): it stops working now. */
   function redeemRefresh(clientId: string, refreshToken: string | undefined): Grant {
     if (!refreshToken) refuse('InvalidRequestException', 'refreshToken is required for this grant type')
     const grant = refreshTokens.get(refreshToken)
     if (!grant || grant.clientId !== clientId) refuse('InvalidGrantException', 'Invalid refresh token provided')
-    refreshTokens.delete(refreshToken)
+    if (clock() >= grant.expiresAt!) refuse('InvalidGrantException', 'Refresh token has expired')
+    if (rotateRefreshTokens) refreshTokens.delete(refreshToken)
     return grant
   }
 
@@ -336,7 +380,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const accessToken = `aoa${randomToken()}`
     accessTokens.set(accessToken, clock() + expiresIn * 1000)
     const refreshToken = withRefreshToken ? `aor${randomToken()}` : undefined
-    if (refreshToken) refreshTokens.set(refreshToken, grant)
+    if (refreshToken) refreshTokens.set(refreshToken, { ...grant, expiresAt: clock() + refreshTokenExpiresIn * 1000 })
     return { accessToken, tokenType: 'Bearer', expiresIn, ...(refreshToken ? { refreshToken } : {}) }
   }
 
@@ -457,13 +501,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     authorizeGrant(client, input.grantType, [GRANT.device, GRANT.code, GRANT.refresh])
     const scope = unknownScope(input.scope, client.scopes)
     if (scope) refuse('InvalidScopeException', `Invalid scope: ${scope}`)
+    const refresh = input.grantType === GRANT.refresh
     const grant =
       input.grantType === GRANT.device
         ? redeemDevice(input.clientId, input.deviceCode)
         : input.grantType === GRANT.code
           ? await redeemCode(input.clientId, input)
           : redeemRefresh(input.clientId, input.refreshToken)
-    return issueTokens({ clientId: input.clientId, scopes: grant.scopes }, refreshable(client), lifetimeOf(client))
+    // Without rotation, a refresh answers no refresh token: the client keeps the one it has.
+    const withRefreshToken = refreshable(client) && (rotateRefreshTokens || !refresh)
+    return issueTokens({ clientId: input.clientId, scopes: grant.scopes }, withRefreshToken, lifetimeOf(client))
   }
 
   async function createTokenWithIAM(text: string, request: Request) {
@@ -554,6 +601,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   async function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    purge()
     const request = new Request(input, init)
     const url = new URL(request.url)
     if (request.method === 'GET' && url.pathname === '/authorize') return authorize(url.searchParams)
@@ -580,5 +628,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
   }
 
-  return { fetch, approve: decide('approved'), deny: decide('denied') }
+  const stats = (): EmulatorStats => (
+    purge(),
+    {
+      clients: clients.size,
+      deviceCodes: devices.size,
+      authorizationCodes: codes.size,
+      accessTokens: accessTokens.size,
+      refreshTokens: refreshTokens.size,
+    }
+  )
+
+  return { fetch, approve: decide('approved'), deny: decide('denied'), stats }
 }
