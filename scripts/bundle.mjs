@@ -38,4 +38,6 @@ export const ENTRIES = {
   'registerClient + startDeviceAuthorization + createToken':
     "import { registerClient, startDeviceAuthorization, createToken } from 'ssooidc'; globalThis.x = [registerClient, startDeviceAuthorization, createToken]",
   'the whole API': "import * as ssooidc from 'ssooidc'; globalThis.x = ssooidc",
+  'createTokenProvider + refreshSession + createToken':
+    "import { createTokenProvider, refreshSession, createToken } from 'ssooidc'; globalThis.x = [createTokenProvider, refreshSession, createToken]",
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { createToken, createTokenWithIAM } from '../src/index'
+import { createToken, createTokenProvider, createTokenWithIAM, refreshSession } from '../src/index'
 import { OPERATIONS, OPERATION_NAMES } from './support/ops'
 import { SUCCESS_BODY, VALID_INPUT, allExceptions } from './support/wire'
 
@@ -219,5 +219,79 @@ describe('hostile callers', () => {
       process.off('unhandledRejection', listener)
       for (const other of others) process.on('unhandledRejection', other)
     }
+  }, 60_000)
+})
+
+/**
+ * Sessions (issue 7): refreshSession and a token provider's getToken never throw or reject, whatever the record,
+ * the store does (throw, reject, answer garbage, answer late) and the service answers.
+ */
+describe('sessions never throw', () => {
+  const when = fc.oneof(fc.integer({ min: -7200, max: 7200 }).map((s) => new Date(Date.now() + s * 1000).toISOString()), fc.string())
+  const record = fc.oneof(
+    fc.anything(),
+    fc.record(
+      {
+        accessToken: fc.oneof(fc.string(), fc.anything()),
+        expiresAt: when,
+        refreshToken: fc.oneof(fc.string(), fc.anything()),
+        clientId: fc.string(),
+        clientSecret: fc.string(),
+        registrationExpiresAt: when,
+        region: fc.oneof(fc.constant('us-east-1'), fc.string()),
+        startUrl: fc.string(),
+      },
+      { requiredKeys: ['accessToken', 'expiresAt'] },
+    ),
+  )
+  const answer = fc.oneof(response, fc.constant(JSON.stringify(SUCCESS_BODY.CreateToken)).map((body) => ({ status: 200, body, errorType: null, contentType: null })))
+  const storeBehaviour = fc.constantFrom('throw', 'reject', 'garbage', 'late', 'object', 'text', 'null', 'proxy')
+  const storageOf = (behaviour: string, value: unknown) => ({
+    getItem: () => {
+      switch (behaviour) {
+        case 'throw':
+          throw new Error('store down')
+        case 'reject':
+          return Promise.reject(Symbol('odd'))
+        case 'garbage':
+          return '{"accessToken":'
+        case 'late':
+          return new Promise((resolve) => setTimeout(() => resolve(JSON.stringify(value)), 5))
+        case 'object':
+          return value
+        case 'null':
+          return null
+        case 'proxy':
+          return new Proxy({}, { get: () => { throw new Error('x') }, ownKeys: () => { throw new Error('x') } })
+        default:
+          return JSON.stringify(value)
+      }
+    },
+    setItem: () => (behaviour === 'throw' ? Promise.reject(new Error('write failed')) : undefined),
+  })
+
+  it('refreshSession, for any record and response', async () => {
+    await fc.assert(
+      fc.asyncProperty(record, answer, fc.option(fc.integer({ min: -10, max: 10_000 })), async (anyRecord, anyAnswer, window) => {
+        const result = await refreshSession(anyRecord as never, { region: 'us-east-1', fetch: toFetch(anyAnswer), retry: 0, ...(window === null ? {} : { window }) })
+        expect(typeof result.ok).toBe('boolean')
+        if (!result.ok) expect(typeof result.error.message).toBe('string')
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('getToken, for any record, store behaviour and response', async () => {
+    await fc.assert(
+      fc.asyncProperty(record, storeBehaviour, answer, fc.boolean(), async (anyRecord, behaviour, anyAnswer, force) => {
+        const getToken = createTokenProvider({ storage: storageOf(behaviour, anyRecord), key: 'k', region: 'us-east-1', fetch: toFetch(anyAnswer), retry: 0, timeout: 50 })
+        const results = await Promise.all([getToken({ forceRefresh: force }), getToken()])
+        for (const result of results) {
+          expect(typeof result.ok).toBe('boolean')
+          if (!result.ok) expect(typeof result.error.message).toBe('string')
+        }
+      }),
+      { numRuns: 200 },
+    )
   }, 60_000)
 })

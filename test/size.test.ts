@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { ENTRIES, bundle } from '../scripts/bundle.mjs'
 
 /**
- * Budgets in gzip -9 bytes of an esbuild bundle, minified (issue: "Runs everywhere fetch runs"), in decimal
+ * Budgets in gzip -9 bytes of an esbuild bundle, minified (issue 4, "Runs everywhere fetch runs"; issue 7), in decimal
  * kilobytes, the stricter reading, as the issue's own table measures the AWS SDK (54.8 KB = 54,8xx bytes).
  */
 const BUDGETS: Record<string, number> = {
   createToken: 5500,
   'registerClient + startDeviceAuthorization + createToken': 6500,
   'the whole API': 10_000,
+  // Issue 7: a session that stays signed in costs at most 1 KB over the operation it refreshes with.
+  'createTokenProvider + refreshSession + createToken': 6500,
 }
 
 describe.each(['browser', 'worker'])('bundle size for %s', (target) => {
