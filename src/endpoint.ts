@@ -86,11 +86,16 @@ export const isLoopback = (hostname: string): boolean =>
  * ```
  */
 export function resolveEndpoint(options: EndpointOptions): Result<string, EndpointError> {
+  return resolveFor(options, 'oidc')
+}
+
+/** {@link resolveEndpoint} for the service with endpoint prefix `prefix`, from the caller's options, never throwing. */
+export function resolveFor(options: EndpointOptions, prefix: string): Result<string, EndpointError> {
   try {
     // Read once, as values: a region that is not a string could read differently each time it is read.
     const issues: ValidationIssue[] = []
     const checked = readOptions(options ?? {}, ENDPOINT_OPTIONS, issues)
-    return issues.length ? fail(describeIssues('Invalid Configuration', issues)) : endpointOf(checked)
+    return issues.length ? fail(describeIssues('Invalid Configuration', issues)) : endpointOf(checked, prefix)
   } catch {
     return fail('Invalid Configuration: the options could not be read')
   }

@@ -341,7 +341,8 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
     if (deadline) init.signal = deadline
     // The whole body; as JSON where it parses (`null` members absent), else as text.
     const response = await fetcher(url, init)
-    let data: unknown = await response.text()
+    // An empty body is `{}`, as the SDKs read it (Logout answers none).
+    let data: unknown = (await response.text()) || '{}'
     try {
       data = JSON.parse(data as string, (data as string).includes('null') ? absentNulls : undefined)
     } catch {}
