@@ -25,7 +25,7 @@ export async function bundle(code, target = 'browser', { minify = true } = {}) {
     format: 'esm',
     write: false,
     logLevel: 'silent',
-    alias: { ssooidc: `${ROOT}src/index.ts` },
+    alias: { 'ssooidc/portal': `${ROOT}src/portal/index.ts`, ssooidc: `${ROOT}src/index.ts` },
     ...TARGETS[target],
   })
   const text = result.outputFiles[0].text
@@ -38,6 +38,8 @@ export const ENTRIES = {
   'registerClient + startDeviceAuthorization + createToken':
     "import { registerClient, startDeviceAuthorization, createToken } from 'ssooidc'; globalThis.x = [registerClient, startDeviceAuthorization, createToken]",
   'the whole API': "import * as ssooidc from 'ssooidc'; globalThis.x = ssooidc",
+  'getRoleCredentials': "import { getRoleCredentials } from 'ssooidc/portal'; globalThis.x = getRoleCredentials",
+  'the whole portal API': "import * as portal from 'ssooidc/portal'; globalThis.x = portal",
   'createTokenProvider + refreshSession + createToken':
     "import { createTokenProvider, refreshSession, createToken } from 'ssooidc'; globalThis.x = [createTokenProvider, refreshSession, createToken]",
 }

@@ -117,7 +117,8 @@ export interface Service<X> {
 /**
  * Where an operation's input goes on the wire: from the checked input and the URL (endpoint and path), the URL
  * with its query, the body (none for no body), and the request's own headers. Without one, the whole input is the
- * JSON body, as every SSO OIDC operation sends it; {@link bindings} makes one from the model's HTTP traits.
+ * JSON body, as every SSO OIDC operation sends it; {@link bindings} makes one from the model's HTTP traits for
+ * an operation with no body, as every access portal operation.
  */
 export type Binder = (url: string, input: Record<string, unknown>) => [url: string, body: string | undefined, headers: Record<string, string>]
 
@@ -143,29 +144,25 @@ export const encodeRfc3986 = (text: string): string =>
   encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 /**
- * A {@link Binder} from an operation's HTTP traits in the model (`location`/`locationName`): `http` maps an input
- * member to `?query_name` (querystring) or `header-name` (header). Query values are encoded as the AWS SDKs encode
- * them (`extendedEncodeURIComponent`, `!'()*` included) and come in the order given, which must be the SDK's
- * (sorted by name). The members left are the JSON body, or no body at all when there are none or `bodyless`
- * (a GET). Only the operations that declare one pay for it in a bundle.
+ * A {@link Binder} for an operation whose members all go in the query or the headers, from its HTTP traits in the
+ * model (`location`/`locationName`), as every access portal operation: `http` maps an input member to
+ * `?query_name` (querystring) or `header-name` (header). Query values are encoded as the AWS SDKs encode them
+ * (`extendedEncodeURIComponent`, `!'()*` included) and come in the order given, which must be the SDK's (sorted
+ * by name). No body. Only the operations that declare one pay for it in a bundle.
  */
 export const bindings =
-  (http: Readonly<Record<string, string>>, bodyless?: boolean): Binder =>
+  (http: Readonly<Record<string, string>>): Binder =>
   (url, input) => {
-    const members = { ...input }
+    const query: string[] = []
     const headers: Record<string, string> = {}
-    let query = ''
     for (const member in http) {
-      const value = members[member]
+      const value = input[member]
       const wire = http[member]!
-      delete members[member]
       if (value === undefined) continue
-      const text = String(value)
-      if (wire[0] === '?') query += `${query ? '&' : '?'}${wire.slice(1)}=${encodeRfc3986(text)}`
-      else headers[wire] = text
+      if (wire[0] === '?') query.push(`${wire.slice(1)}=${encodeRfc3986(String(value))}`)
+      else headers[wire] = String(value)
     }
-    const body = bodyless || !Object.keys(members).length ? undefined : JSON.stringify(members)
-    return [url + query, body, body ? { ...headers, ...JSON_TYPE } : headers]
+    return [query.length ? `${url}?${query.join('&')}` : url, undefined, headers]
   }
 
 // What the AWS SDK v3's standard retry mode retries, from `@smithy/core` retry/service-error-classification
@@ -295,8 +292,11 @@ export async function send<I extends v.GenericSchema, O extends v.GenericSchema,
 /** As the SDKs read a JSON body: a member sent as `null` is absent (a body that is `null` stays `null`). */
 const absentNulls = (key: string, value: unknown) => (key && value === null ? undefined : value)
 
-/** What one attempt ends with: a final Result, or an error worth another attempt, with the server's retry hint. */
-type Outcome<T, E> = { result: Result<T, E> } | { error: E; kind: 'throttling' | 'transient'; hint: number }
+/** What one attempt ends with: a final Result, or an error worth another attempt, its kind and the server's retry hint. */
+type Outcome<T, E> = Result<T, E> | [error: E, kind: 'throttling' | 'transient', hint: number]
+
+/** The Result of a call the caller's signal ended. */
+const ABORTED_RESULT = { ok: false, error: ABORTED } as const
 
 async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X extends { name: string }, E>(
   op: Operation<I, O, X, E>,
@@ -334,7 +334,7 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
       for (const name in ours) merged.set(name, ours[name]!)
       // Signed on every attempt, so that a retry carries a fresh x-amz-date.
       const refused = await op.sign?.({ url, headers: merged, body: body!, options, secrets, signal: deadline })
-      if (refused) return { result: { ok: false, error: refused } }
+      if (refused) return { ok: false, error: refused }
       headers = merged
     }
     const init = { method, body, headers, redirect: 'manual' } as RequestInit
@@ -350,33 +350,33 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
     const requestId = response.headers.get('x-amzn-requestid') ?? undefined
     if (status >= 200 && status < 300 && !response.redirected) {
       const output = v.safeParse(op.output, data)
-      if (output.success) return { result: { ok: true, value: output.output } }
+      if (output.success) return { ok: true, value: output.output }
       const issues = toIssues(output.issues)
       const message = describeIssues(`Invalid response (HTTP ${status})`, issues)
-      return { result: { ok: false, error: { name: 'InvalidResponseError', message, status, requestId, issues } } }
+      return { ok: false, error: { name: 'InvalidResponseError', message, status, requestId, issues } }
     }
     // A redirect would carry the request's secrets to another origin: never followed, nor accepted from a `fetch`
     // that followed it anyway. It is an UnknownServiceError that reads nothing from the body.
     if (status < 400 || response.redirected) {
-      return { result: { ok: false, error: service.read(status, response.headers, {}, [], `Redirect refused (HTTP ${status})`) } }
+      return { ok: false, error: service.read(status, response.headers, {}, [], `Redirect refused (HTTP ${status})`) }
     }
     const error = service.read(status, response.headers, data, op.errors)
     const kind = retryKind(status, 'type' in error ? error.type : error.name)
-    return kind ? { error, kind, hint: retryAfter(response.headers) } : { result: { ok: false, error } }
+    return kind ? [error, kind, retryAfter(response.headers)] : { ok: false, error }
   }
 
   for (let n = 0; ; n++) {
-    if (signal?.aborted) return { ok: false, error: ABORTED }
+    if (signal?.aborted) return ABORTED_RESULT
     let outcome: Outcome<v.InferOutput<O>, X | CallError | E>
     try {
-      outcome = signal || timeout ? await withDeadline(once, signal, timeout) : await once()
+      outcome = await (signal || timeout ? withDeadline(once, signal, timeout) : once())
     } catch (cause) {
-      if (signal?.aborted) return { ok: false, error: ABORTED }
-      const error = cause === TIMED_OUT ? { name: 'TimeoutError' as const, message: `No response within ${timeout} ms` } : networkError(cause)
-      outcome = { error, kind: 'transient', hint: 0 }
+      if (signal?.aborted) return ABORTED_RESULT
+      outcome = [cause === TIMED_OUT ? { name: 'TimeoutError', message: `No response within ${timeout} ms` } : networkError(cause), 'transient', 0]
     }
-    if ('result' in outcome) return outcome.result
-    if (n >= retry) return { ok: false, error: outcome.error }
-    if (!(await sleep(backoff(n, outcome.kind === 'throttling', outcome.hint), signal))) return { ok: false, error: ABORTED }
+    if (!Array.isArray(outcome)) return outcome
+    const [error, kind, hint] = outcome
+    if (n >= retry) return { ok: false, error }
+    if (!(await sleep(backoff(n, kind === 'throttling', hint), signal))) return ABORTED_RESULT
   }
 }

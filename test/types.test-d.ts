@@ -9,6 +9,7 @@ import {
   type ErrorOf,
   type RegisterClientOutput,
 } from '../src/index'
+import { getRoleCredentials, listAccountRoles, listAccounts, listAllAccounts, logout, type AccountInfo } from '../src/portal/index'
 
 type Names<F> = ErrorOf<F> extends { name: infer N } ? N : never
 type CallErrorName = 'UnknownServiceError' | 'ValidationError' | 'EndpointError' | 'NetworkError' | 'TimeoutError' | 'AbortError' | 'InvalidResponseError'
@@ -94,5 +95,30 @@ describe('narrowing on error.name', () => {
     void createTokenWithIAM({ clientId: 'a', grantType: 'b' }, { region: 'us-east-1' })
     // @ts-expect-error: clientSecret is required
     void createToken({ clientId: 'a', grantType: 'b' })
+  })
+})
+
+describe('ssooidc/portal: per-operation error unions hold exactly the exceptions model/sso lists', () => {
+  type PortalNames<F> = ErrorOf<F> extends { name: infer N } ? N : never
+  it('getRoleCredentials, listAccounts and listAccountRoles: all four; logout: no ResourceNotFoundException', () => {
+    const all = ['InvalidRequestException', 'UnauthorizedException', 'TooManyRequestsException', 'ResourceNotFoundException'] as const
+    type All = (typeof all)[number] | CallErrorName
+    expectTypeOf<PortalNames<typeof getRoleCredentials>>().toEqualTypeOf<All>()
+    expectTypeOf<PortalNames<typeof listAccounts>>().toEqualTypeOf<All>()
+    expectTypeOf<PortalNames<typeof listAccountRoles>>().toEqualTypeOf<All>()
+    expectTypeOf<PortalNames<typeof listAllAccounts>>().toEqualTypeOf<All>()
+    expectTypeOf<PortalNames<typeof logout>>().toEqualTypeOf<Exclude<All, 'ResourceNotFoundException'>>()
+  })
+
+  it('types the outputs exactly, credentials expiration a number of milliseconds', async () => {
+    const result = await getRoleCredentials({ accessToken: 'a', accountId: '1', roleName: 'r' })
+    if (result.ok) {
+      expectTypeOf(result.value.roleCredentials?.expiration).toEqualTypeOf<number | undefined>()
+      // @ts-expect-error: a typo of roleCredentials
+      void result.value.roleCredential
+    } else if (result.error.name === 'UnauthorizedException') {
+      expectTypeOf(result.error).toEqualTypeOf<{ readonly name: 'UnauthorizedException'; readonly message: string; readonly status: number; readonly requestId: string | undefined }>()
+    }
+    expectTypeOf<AccountInfo>().toEqualTypeOf<{ accountId?: string; accountName?: string; emailAddress?: string }>()
   })
 })

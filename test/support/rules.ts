@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs'
 
 const load = (name: string) => JSON.parse(readFileSync(new URL(`../../model/${name}`, import.meta.url), 'utf8'))
-const ruleSet = load('endpoint-rule-set-1.json')
+/** The rule sets by service: SSO OIDC's, and the access portal's (model/sso). */
+const RULE_SETS = { oidc: load('endpoint-rule-set-1.json'), portal: load('sso/endpoint-rule-set-1.json') }
 const { partitions } = load('partitions.json') as {
   partitions: { id: string; regionRegex: string; regions: Record<string, object>; outputs: Record<string, unknown> }[]
 }
@@ -69,7 +70,7 @@ function evaluate(rules: any[], scope: Scope): { url: string } | { error: string
   throw new Error('no rule matched')
 }
 
-/** What the rule set says for these parameters. */
-export function ruleSetResolves(params: { Region?: string; Endpoint?: string; UseFIPS?: boolean; UseDualStack?: boolean }) {
-  return evaluate(ruleSet.rules, { UseFIPS: false, UseDualStack: false, ...params })
+/** What a service's rule set (SSO OIDC's by default) says for these parameters. */
+export function ruleSetResolves(params: { Region?: string; Endpoint?: string; UseFIPS?: boolean; UseDualStack?: boolean }, service: keyof typeof RULE_SETS = 'oidc') {
+  return evaluate(RULE_SETS[service].rules, { UseFIPS: false, UseDualStack: false, ...params })
 }
