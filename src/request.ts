@@ -206,12 +206,10 @@ export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefine
  * for `NaN` or less than 0), or less if `signal` aborts; resolves `false` when aborted, and clears its timer.
  */
 export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> => {
-  const end = Date.now() + ms
   let timer: ReturnType<typeof setTimeout> | undefined
-  const waited = new Promise<void>(function wait(resolve) {
-    const left = end - Date.now()
-    if (left > 0) timer = setTimeout(wait, Math.min(left, MAX_TIMER), resolve)
-    else resolve()
+  const waited = new Promise<void>((resolve) => {
+    const wait = (left: number) => (timer = left > MAX_TIMER ? setTimeout(wait, MAX_TIMER, left - MAX_TIMER) : setTimeout(resolve, left))
+    wait(ms)
   })
   return abortable(waited, signal).then(
     () => true,

@@ -214,7 +214,9 @@ export async function refreshSession(
  * adapter over a `Map`. Values are written as JSON text; a stored object (as unstorage reads JSON back) is read too.
  */
 export interface TokenStorage {
+  /** The value under `key` (JSON text, an object, or nullish for none), or a promise of it. */
   getItem(key: string): unknown
+  /** Stores `value` (JSON text) under `key`; may return a promise. */
   setItem(key: string, value: string): unknown
 }
 
@@ -317,7 +319,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const read = async (): Promise<Result<SsoToken, StoreError | NoSessionError | CorruptSessionError>> => {
     const got = await store('getItem')
     let stored = got.value
-    if (stored == null) return got.ok ? { ok: false, error: { name: 'NoSessionError', message: `No session is stored at "${key}": sign in` } } : got
+    if (stored == null) return got.ok ? { ok: false, error: { name: 'NoSessionError', message: `No session at "${key}": sign in` } } : got
     try {
       if (typeof stored === 'string') stored = JSON.parse(stored)
     } catch {}
@@ -327,6 +329,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   }
   const load = async (force: boolean): Promise<Result<SsoToken, TokenProviderError>> => {
     let stored = await read()
+    // A record that does not read may be a write in progress (unstorage's fs driver truncates, then writes): read it
+    // again, for up to 0.5 s, before calling it corrupt.
+    for (let tries = 10; stored.error?.name === 'CorruptSessionError' && tries--; ) stored = (await sleep(50, undefined), await read())
     if (!stored.ok) return stored
     const first = stored.value
     let result = await refreshSession(first, { ...call, window: force ? Infinity : window })
@@ -337,16 +342,18 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     for (let tries = 10; reason?.name === 'InvalidGrantException' && tries--; await sleep(200, undefined)) {
       stored = await read()
       if (stored.value && stored.value.accessToken !== first.accessToken) {
-        result = await refreshSession(stored.value, { ...call, window })
+        // Used as it is, unless it has expired: refreshing it again would start the race again.
+        result = await refreshSession(stored.value, { ...call, window: 0 })
         break
       }
     }
     if (!result.ok) return result
-    // Held, and served with no I/O until `window` before it expires, or, after a failed refresh, for 30 s (as the
-    // JS SDK waits between attempts), so that a failing refresh is not tried on every call.
+    // Held, and served with no I/O until `window` before it expires, but for at least 30 s (as the JS SDK waits
+    // between attempts), so that neither a failing refresh nor a token that lives less than the window makes a
+    // request on every call; never past its expiry.
     const session = (held = result.value.session)
     const expiry = Date.parse(session.expiresAt)
-    freshUntil = result.value.reason ? Math.min(Date.now() + 30_000, expiry) : expiry - window * 1000
+    freshUntil = Math.min(expiry, Math.max(result.value.reason ? 0 : expiry - window * 1000, Date.now() + 30_000))
     if (result.value.refreshed) {
       const wrote = await store('setItem', session)
       if (!wrote.ok) return wrote

@@ -313,6 +313,17 @@ describe('createTokenProvider', () => {
     expect(tokenRequests).toHaveLength(1)
   })
 
+  it('a token that lives less than the window is refreshed once, then served for 30 s, not refreshed on every call', async () => {
+    const { getToken, tokenRequests, at } = await provider('text', false, { accessTokenExpiresIn: 200 })
+    at(3500_000)
+    const first = await getToken()
+    for (let i = 0; i < 10; i++) expect((await getToken()).value).toBe(first.value)
+    expect(tokenRequests).toHaveLength(1)
+    at(3530_000)
+    await getToken()
+    expect(tokenRequests).toHaveLength(2)
+  })
+
   it('after a failed refresh of a valid token, serves it for 30 s before trying again', async () => {
     const { session, at } = await provider()
     let requests = 0
@@ -331,7 +342,16 @@ describe('createTokenProvider', () => {
   describe('errors', () => {
     it('nothing stored: NoSessionError, sign in', async () => {
       const getToken = createTokenProvider({ storage: mapStorage().storage, key: 's', region: 'us-east-1' })
-      expect(await getToken()).toStrictEqual({ ok: false, error: { name: 'NoSessionError', message: 'No session is stored at "s": sign in' } })
+      expect(await getToken()).toStrictEqual({ ok: false, error: { name: 'NoSessionError', message: 'No session at "s": sign in' } })
+    })
+
+    it('a record caught mid-write (empty, then whole) is read again, not called corrupt', async () => {
+      const { session } = await signedIn()
+      const reads = [' ', '{"accessToken":', JSON.stringify(session)]
+      const storage: TokenStorage = { getItem: () => reads.shift() ?? JSON.stringify(session), setItem: () => {} }
+      const getToken = createTokenProvider({ storage, key: 's', region: 'us-east-1' })
+      vi.useFakeTimers({ now: T0, toFake: ['Date'] })
+      expect((await getToken()).value).toStrictEqual(session)
     })
 
     it.each([
