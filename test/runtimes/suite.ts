@@ -6,10 +6,13 @@
  * randomness outside a request.
  */
 import { createEmulator, type EmulatorOptions } from '../../src/emulator/index'
+import { getRoleCredentials, listAllAccountRoles, listAllAccounts, logout } from '../../src/portal/index'
 import {
   authorizeUrl,
   createPkce,
   createToken,
+  createTokenProvider,
+  toSsoToken,
   createTokenWithIAM,
   pollToken,
   registerClient,
@@ -275,6 +278,46 @@ const cases: Record<string, () => Promise<void>> = {
     const during = await registerClient(input, { region: REGION, fetch, signal: controller.signal })
     const aborted = { ok: false, error: { name: 'AbortError', message: 'The operation was aborted' } }
     expect('before, during, fetch calls', [before, during, fetch.calls], [aborted, aborted, 1])
+  },
+
+  async 'portal: sign in, list accounts and roles, get role credentials, log out'() {
+    const { emulator, options } = setup()
+    const { userCode, poll } = await startDevice(options, [DEVICE_CODE, 'refresh_token'])
+    emulator.approve(userCode)
+    const { accessToken = '' } = value('pollToken', await pollToken(poll, options))
+    const accounts = value('listAllAccounts', await listAllAccounts({ accessToken, maxResults: 1 }, options))
+    expect('listAllAccounts', accounts.map((a) => a.accountId), ['111122223333', '444455556666'])
+    const roles = value('listAllAccountRoles', await listAllAccountRoles({ accessToken, accountId: '111122223333' }, options))
+    expect('listAllAccountRoles', roles, [
+      { roleName: 'AdministratorAccess', accountId: '111122223333' },
+      { roleName: 'ReadOnlyAccess', accountId: '111122223333' },
+    ])
+    const credentials = value('getRoleCredentials', await getRoleCredentials({ accessToken, accountId: '111122223333', roleName: 'ReadOnlyAccess' }, options))
+    expect('getRoleCredentials', credentials, {
+      roleCredentials: { accessKeyId: /^ASIA[A-Z2-7]{16}$/, secretAccessKey: /^.{40}$/, sessionToken: /^IQoJb3JpZ2luX2Vj/, expiration: NOW + 3600_000 },
+    })
+    expect('logout', await logout({ accessToken }, options), { ok: true, value: {} })
+    const after = await listAllAccounts({ accessToken }, options)
+    expect('after logout', { ok: after.ok, name: after.error?.name, status: (after.error as { status?: number } | undefined)?.status }, { ok: false, name: 'UnauthorizedException', status: 401 })
+  },
+
+  async 'sessions: a token provider over a Map refreshes once for concurrent callers, keeping the record'() {
+    const { emulator, options } = setup({ accessTokenExpiresIn: 100 })
+    const registration = { clientName: 'matrix', clientType: 'public', scopes: ['sso:account:access'] }
+    const client = value('registerClient', await registerClient(registration, options))
+    const { clientId = '', clientSecret = '' } = client
+    const device = value('startDeviceAuthorization', await startDeviceAuthorization({ clientId, clientSecret, startUrl: START_URL }, options))
+    emulator.approve(device.userCode ?? '')
+    const token = value('createToken', await createToken({ clientId, clientSecret, grantType: DEVICE_CODE, deviceCode: device.deviceCode ?? '' }, options))
+    const session = value('toSsoToken', toSsoToken({ token, client, startUrl: START_URL, region: REGION }, NOW))
+    const map = new Map([['s', JSON.stringify(session)]])
+    const storage = { getItem: (key: string) => map.get(key), setItem: (key: string, text: string) => void map.set(key, text) }
+    const getToken = createTokenProvider({ storage, key: 's', ...options })
+    // 100 s left, inside the 300 s window: one refresh for all.
+    const results = await Promise.all([getToken(), getToken(), getToken()])
+    const tokens = new Set(results.map((result) => value('getToken', result).accessToken))
+    expect('one new token for all', [tokens.size, tokens.has(session.accessToken)], [1, false])
+    expect('stored', JSON.parse(map.get('s') ?? '{}').accessToken, [...tokens][0])
   },
 }
 
