@@ -15,16 +15,24 @@ const OUT = join(ROOT, 'node_modules/.cache/ssooidc-examples')
 const GIVEN = `declare const clientId: string, clientSecret: string, startUrl: string, region: string, deviceCode: string
 declare const refreshToken: string, code: string, userCode: string, port: number, applicationArn: string
 declare const accessKeyId: string, secretAccessKey: string, sessionToken: string, idTokenFromYourIdP: string
+declare const interval: number, expiresIn: number, clientSecretExpiresAt: number, accessToken: string, url: string, api: string
+declare const session: import('../../../src/index').SsoToken, storage: import('../../../src/index').TokenStorage
+declare const env: { SESSIONS: import('../../../src/index').TokenStorage }
 `
+
+/** Every source file, at any depth, as a path under src/ without its extension. */
+const sources = (dir = join(ROOT, 'src'), prefix = ''): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sources(join(dir, entry.name), `${prefix}${entry.name}/`) : entry.name.endsWith('.ts') ? [`${prefix}${entry.name.slice(0, -3)}`] : [],
+  )
 
 function blocks(): { name: string; code: string }[] {
   const found: { name: string; code: string }[] = []
-  const sources = ['index', 'operations', 'flows', 'endpoint', 'emulator/index', 'emulator/node']
-  for (const file of sources) {
+  for (const file of sources()) {
     const text = readFileSync(join(ROOT, 'src', `${file}.ts`), 'utf8')
     for (const [i, match] of [...text.matchAll(/@example\n((?:\s*\*.*\n)+?)\s*\*\//g)].entries()) {
       const code = match[1]!.split('\n').map((line) => line.replace(/^\s*\* ?/, '')).join('\n')
-      found.push({ name: `${file.replace('/', '-')}-${i}`, code: code.replace(/```ts\n|```/g, '') })
+      found.push({ name: `${file.replaceAll('/', '-')}-${i}`, code: code.replace(/```ts\n|```/g, '') })
     }
   }
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
@@ -48,7 +56,13 @@ it('every @example and README TypeScript block type-checks against the library',
       compilerOptions: {
         noEmit: true,
         noUnusedLocals: false,
-        paths: { ssooidc: ['../../../src/index.ts'], 'ssooidc/emulator': ['../../../src/emulator/index.ts'], 'ssooidc/emulator/node': ['../../../src/emulator/node.ts'] },
+        paths: {
+          ssooidc: ['../../../src/index.ts'],
+          'ssooidc/portal': ['../../../src/portal/index.ts'],
+          'ssooidc/node': ['../../../src/node/index.ts'],
+          'ssooidc/emulator': ['../../../src/emulator/index.ts'],
+          'ssooidc/emulator/node': ['../../../src/emulator/node.ts'],
+        },
       },
       include: ['*.ts'],
     }),
