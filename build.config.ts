@@ -8,7 +8,7 @@ import { defineBuildConfig } from 'unbuild'
 const BUNDLED = ['valibot', 'aws4fetch']
 
 export default defineBuildConfig({
-  entries: ['src/index', 'src/portal/index', 'src/node/index', 'src/emulator/index', 'src/emulator/node'],
+  entries: ['src/index', 'src/portal/index', 'src/node/index', 'src/cli/index', 'src/emulator/index', 'src/emulator/node'],
   declaration: 'node16',
   sourcemap: true,
   clean: true,

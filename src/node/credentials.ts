@@ -83,8 +83,13 @@ export async function getSsoToken(options: GetSsoTokenOptions = {}): Promise<Res
   return token.ok ? { ok: true, value: { token: token.value, config: config.value } } : token
 }
 
-/** Options of {@link getProfileCredentials}: those of {@link getSsoToken}. */
-export type GetProfileCredentialsOptions = GetSsoTokenOptions
+/** Options of {@link getProfileCredentials}: those of {@link getSsoToken}, and a role other than the profile's. */
+export interface GetProfileCredentialsOptions extends GetSsoTokenOptions {
+  /** The account, over the profile's `sso_account_id`. */
+  accountId?: string | undefined
+  /** The role, over the profile's `sso_role_name`. */
+  roleName?: string | undefined
+}
 
 /** AWS credentials for a profile's role, as `credential_process` and the SDKs want them. */
 export interface ProfileCredentials extends RoleCredentials {
@@ -104,7 +109,7 @@ export type GetProfileCredentialsError = GetSsoTokenError | GetRoleCredentialsEr
  * GetRoleCredentials (in `sso_region`, at the configured `AWS_ENDPOINT_URL_SSO` or `[services]` endpoint), then
  * written to that cache for the CLI and for the next call.
  *
- * @param options - As for {@link getSsoToken}.
+ * @param options - As for {@link getSsoToken}, plus `accountId` and `roleName` for another role than the profile's.
  * @returns `{ ok: true, value }` with `accessKeyId`, `secretAccessKey`, `sessionToken`, `expiration` (epoch ms),
  *   `accountId` and `cached`, or `{ ok: false, error }`: `MissingSsoConfigError` for a profile without
  *   `sso_account_id`/`sso_role_name`, the errors of {@link getSsoToken}, GetRoleCredentials' errors
@@ -123,7 +128,9 @@ export async function getProfileCredentials(
 ): Promise<Result<ProfileCredentials, GetProfileCredentialsError>> {
   const config = await resolveSsoConfig(options)
   if (!config.ok) return config
-  const { accountId, roleName, sessionName, startUrl, region, endpoints } = config.value
+  const { sessionName, startUrl, region, endpoints } = config.value
+  const accountId = options.accountId ?? config.value.accountId
+  const roleName = options.roleName ?? config.value.roleName
   if (!accountId || !roleName) {
     const missing = [...(accountId ? [] : ['sso_account_id']), ...(roleName ? [] : ['sso_role_name'])]
     const message = `Missing the following required SSO configuration values: ${missing.join(', ')}.`
