@@ -1,15 +1,14 @@
 /**
  * Shared config as the AWS SDK for JavaScript and the AWS CLI read it: the files (`AWS_CONFIG_FILE`,
  * `AWS_SHARED_CREDENTIALS_FILE`), the profile (`AWS_PROFILE`, `default`), `[profile NAME]` and `[sso-session NAME]`
- * resolved to a sign-in, and the endpoint overrides of the `SSO OIDC` and `SSO` services. The files are parsed by
- * the SDK's own loader (`@smithy/shared-ini-file-loader`), read afresh on every call, and loaded only when a
- * function here first needs it, so importing this module costs nothing more than `node:os` and `node:path`.
+ * resolved to a sign-in, and the endpoint overrides of the `SSO OIDC` and `SSO` services. The files are parsed as
+ * the SDK's own loader parses them (./ini.ts, a port checked against it), read afresh on every call.
  *
  * @module
  */
 import { homedir } from 'node:os'
 import { join, sep } from 'node:path'
-import type { ParsedIniData, Profile } from '@smithy/shared-ini-file-loader'
+import { loadSharedConfigFiles, type IniData, type IniSection } from './ini'
 import type { Result } from '../errors'
 import type {
   InconsistentSsoConfigError,
@@ -77,8 +76,8 @@ export interface SsoConfig {
 
 /** What the SDK's loader gives: profiles by name (`[profile x]` as `x`), plus `sso-session.x` and `services.x`. */
 interface Files {
-  config: ParsedIniData
-  credentials: ParsedIniData
+  config: IniData
+  credentials: IniData
 }
 
 /** An own member of an object, never one of its prototype (a profile named `constructor` or `__proto__`). */
@@ -172,20 +171,14 @@ export function parseScopes(raw: string): string[] {
     .filter(Boolean)
 }
 
-/** Reads both files with the SDK's loader, afresh (its cache of file reads bypassed); an unreadable file reads as empty, as the SDK reads it. */
-async function loadFiles(options: ConfigOptions): Promise<Files> {
+/** Reads both files as the SDK's loader does, afresh; an unreadable file reads as empty, as the SDK reads it. */
+const loadFiles = (options: ConfigOptions): Promise<Files> => {
   const { configFile, credentialsFile } = sharedConfigFiles(options)
-  try {
-    const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader')
-    const files = await loadSharedConfigFiles({ configFilepath: configFile, filepath: credentialsFile, ignoreCache: true })
-    return { config: files.configFile, credentials: files.credentialsFile }
-  } catch {
-    return { config: {}, credentials: {} }
-  }
+  return loadSharedConfigFiles(configFile, credentialsFile)
 }
 
 /** A profile as `parseKnownFiles` merges the two files (the credentials file wins), or undefined when in neither. */
-const knownProfile = (files: Files, name: string): Profile | undefined => {
+const knownProfile = (files: Files, name: string): IniSection | undefined => {
   const config = own(files.config, name)
   const credentials = own(files.credentials, name)
   return config || credentials ? { ...config, ...credentials } : undefined
@@ -213,7 +206,7 @@ const sessionNotFound = (session: string): { ok: false; error: SsoSessionNotFoun
 /** The endpoint overrides of one profile of loaded files; see {@link resolveConfiguredEndpoints}. */
 function endpointsOf(files: Files, profile: string, env: Env): Result<ConfiguredEndpoints, ServicesSectionNotFoundError> {
   // As `loadConfig` reads a profile: the config file wins over the credentials file.
-  const settings: Profile = { ...own(files.credentials, profile), ...own(files.config, profile) }
+  const settings: IniSection = { ...own(files.credentials, profile), ...own(files.config, profile) }
   const setting = (key: string) => own(settings, key)
   const ignoreEnv = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
   const ignore = (ignoreEnv || setting('ignore_configured_endpoint_urls'))?.toLowerCase() === 'true'
@@ -313,7 +306,7 @@ export async function resolveSsoConfig(options: ConfigOptions = {}): Promise<Res
     const endpoints = endpointsOf(files, name, env)
     return endpoints.ok ? { ok: true, value: { ...config, endpoints: endpoints.value } } : endpoints
   }
-  const fromSession = (sessionName: string, session: Profile, settings: Profile) => {
+  const fromSession = (sessionName: string, session: IniSection, settings: IniSection) => {
     const missing = REQUIRED.filter((key) => own(session, key) === undefined)
     if (missing.length) return missingError(missing, false)
     const scopes = own(session, 'sso_registration_scopes')
@@ -365,7 +358,7 @@ export async function resolveSsoConfig(options: ConfigOptions = {}): Promise<Res
 }
 
 /** The profile's account, role and region, where set. */
-const profileExtras = (settings: Profile): Pick<SsoConfig, 'accountId' | 'roleName' | 'profileRegion'> => {
+const profileExtras = (settings: IniSection): Pick<SsoConfig, 'accountId' | 'roleName' | 'profileRegion'> => {
   const accountId = own(settings, 'sso_account_id')
   const roleName = own(settings, 'sso_role_name')
   const region = own(settings, 'region')
