@@ -5,8 +5,10 @@
 // The timed programs are bench/probe.mjs, in fresh `node` processes; ssooidc there is the built dist/ (through the
 // package's self-reference), so build first (`npm run bench` does).
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
+import { join } from 'node:path'
 import { ENTRIES, ROOT, TARGETS, bundle } from './bundle.mjs'
 
 const PROBE = `${ROOT}bench/probe.mjs`
@@ -26,18 +28,30 @@ const BUDGETS = {
   createToken: 5500,
   'registerClient + startDeviceAuthorization + createToken': 6500,
   'the whole API': 10_000,
+  'createTokenProvider + refreshSession + createToken': 6500,
+  getRoleCredentials: 5000,
   coldStart: 1.15,
   perCall: 1.3,
+  getToken: 3,
+  cliToken: 1.5,
+  cliVersion: 1.5,
+  cliCredentials: 1.7,
 }
+const SESSION_PROBE = `${ROOT}bench/session-probe.mjs`
+const CLI = `${ROOT}dist/cli/index.mjs`
+const CLI_ROUNDS = 30
 
 const SIZE_REFERENCE = 'ssooidc: createToken'
 const SDK_BUNDLE = 'AWS SDK v3: SSOOIDCClient + CreateTokenCommand'
+const SDK_PORTAL_BUNDLE = 'AWS SDK v3: SSOClient + GetRoleCredentialsCommand'
 
 /** The bundles: ssooidc's entries (as test/size.test.ts measures them), the AWS SDK, and the hand-written floor. */
 const BUNDLES = {
   ...Object.fromEntries(Object.entries(ENTRIES).map(([name, code]) => [`ssooidc: ${name}`, code])),
   [SDK_BUNDLE]:
     "import { SSOOIDCClient, CreateTokenCommand } from '@aws-sdk/client-sso-oidc'; globalThis.x = [SSOOIDCClient, CreateTokenCommand]",
+  [SDK_PORTAL_BUNDLE]:
+    "import { SSOClient, GetRoleCredentialsCommand } from '@aws-sdk/client-sso'; globalThis.x = [SSOClient, GetRoleCredentialsCommand]",
   'hand-written fetch + JSON.parse': `globalThis.x = async (input, region = 'us-east-1') => {
     const response = await fetch(\`https://oidc.\${region}.amazonaws.com/token\`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input),
@@ -49,7 +63,8 @@ const BUNDLES = {
 // bundle() looks its target up in TARGETS; Node (the AWS SDK's own platform) is the bench's addition, measured
 // for the SDK and for the reference of the ratios only.
 TARGETS.node ??= { platform: 'node' }
-const bundlesFor = (target) => (target === 'node' ? [SIZE_REFERENCE, SDK_BUNDLE] : Object.keys(BUNDLES))
+const bundlesFor = (target) =>
+  target === 'node' ? [SIZE_REFERENCE, SDK_BUNDLE, 'ssooidc: getRoleCredentials', SDK_PORTAL_BUNDLE] : Object.keys(BUNDLES)
 
 const medianOf = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -237,10 +252,107 @@ function memoryTable(memory) {
   ].join('\n')
 }
 
+/** 5. A token provider's hot path: `await getToken()` on a session in memory, beside an awaited Map.get + expiry check. */
+function measureGetToken() {
+  const results = { map: [], getToken: [] }
+  for (let n = 0; n < LOOP.processes; n++) {
+    const child = spawnSync(process.execPath, [SESSION_PROBE, LOOP.warmupMs, LOOP.roundMs, LOOP.rounds].map(String), { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+    if (child.status !== 0) throw new Error(`session probe failed:\n${child.stderr}`)
+    const round = JSON.parse(child.stdout)
+    results.map.push(...round.map)
+    results.getToken.push(...round.getToken)
+  }
+  return {
+    map: { median: medianOf(results.map), min: Math.min(...results.map) },
+    getToken: {
+      median: medianOf(results.getToken),
+      min: Math.min(...results.getToken),
+      vsMap: medianOf(results.getToken.map((us, i) => us / results.map[i])),
+    },
+  }
+}
+
+function getTokenTable(session) {
+  return [
+    `**A token provider's hot path** (\`await getToken()\` on a session held in memory, beside an awaited \`Map.get\` ` +
+      `plus an expiry check; ${LOOP.processes} fresh processes, ${LOOP.rounds} rounds of ${LOOP.roundMs} ms each, taking turns. ` +
+      `_vs Map (paired)_: the median over rounds of the ratio in the same round)`,
+    '',
+    table(
+      ['call', 'median µs/call', 'min µs/call', 'vs Map (paired)'],
+      [
+        ['`Map.get` + expiry check', fixed(session.map.median, 3), fixed(session.map.min, 3), '1.00x'],
+        ['ssooidc `getToken()`', fixed(session.getToken.median, 3), fixed(session.getToken.min, 3), ratio(session.getToken.vsMap, 1)],
+      ],
+    ),
+  ].join('\n')
+}
+
+/**
+ * 6. The command: wall time of a fresh `ssooidc --version`, `ssooidc token` on a warm token cache (no request), and
+ * `ssooidc credentials` on a warm role-credential cache, beside `node -e 0`, in a throwaway HOME; interleaved rounds.
+ */
+function measureCli() {
+  const home = mkdtempSync(join(os.tmpdir(), 'ssooidc-bench-'))
+  const env = { ...process.env, HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_PROFILE: 'bench' }
+  mkdirSync(join(home, '.aws', 'sso', 'cache'), { recursive: true })
+  mkdirSync(join(home, '.aws', 'cli', 'cache'), { recursive: true })
+  writeFileSync(env.AWS_CONFIG_FILE, '[profile bench]\nsso_session = bench\nsso_account_id = 111122223333\nsso_role_name = ReadOnlyAccess\n\n[sso-session bench]\nsso_start_url = https://bench.awsapps.com/start\nsso_region = us-east-1\n')
+  const later = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z')
+  const sha1 = (text) => createHash('sha1').update(text).digest('hex')
+  writeFileSync(join(home, '.aws', 'sso', 'cache', `${sha1('bench')}.json`), JSON.stringify({ startUrl: 'https://bench.awsapps.com/start', region: 'us-east-1', accessToken: 'aoa-bench', expiresAt: later }))
+  const roleKey = JSON.stringify({ accountId: '111122223333', roleName: 'ReadOnlyAccess', sessionName: 'bench' })
+  writeFileSync(join(home, '.aws', 'cli', 'cache', `${sha1(roleKey)}.json`), JSON.stringify({ ProviderType: 'sso', Credentials: { AccessKeyId: 'ASIABENCH', SecretAccessKey: 's', SessionToken: 't', Expiration: later } }))
+  const programs = {
+    node: ['-e', '0'],
+    version: [CLI, '--version'],
+    token: [CLI, 'token'],
+    credentials: [CLI, 'credentials'],
+  }
+  const time = (args) => {
+    const start = performance.now()
+    const child = spawnSync(process.execPath, args, { env, encoding: 'utf8' })
+    const ms = performance.now() - start
+    if (child.status !== 0) throw new Error(`${args.join(' ')} failed: ${child.stderr}`)
+    return ms
+  }
+  const results = mapValues(programs, () => [])
+  const names = Object.keys(programs)
+  for (const name of names) time(programs[name]) // untimed: fills the file cache
+  for (let round = 0; round < CLI_ROUNDS; round++) {
+    const shift = round % names.length
+    for (const name of [...names.slice(shift), ...names.slice(0, shift)]) results[name].push(time(programs[name]))
+  }
+  rmSync(home, { recursive: true, force: true })
+  return mapValues(results, (values) => ({
+    median: medianOf(values),
+    min: Math.min(...values),
+    vsNode: medianOf(values.map((value, i) => value / results.node[i])),
+  }))
+}
+
+function cliTable(cli) {
+  const labels = {
+    node: '`node -e 0`',
+    version: '`ssooidc --version`',
+    token: '`ssooidc token` (warm token cache)',
+    credentials: '`ssooidc credentials` (warm role-credential cache)',
+  }
+  return [
+    `**The command** (a fresh process each: wall time, in a throwaway HOME; ${CLI_ROUNDS} rounds, interleaved. _vs node (paired)_: ` +
+      'the median over rounds of the ratio to `node -e 0` in the same round)',
+    '',
+    table(
+      ['program', 'median ms', 'min ms', 'vs node (paired)'],
+      Object.entries(cli).map(([name, { median, min, vsNode }]) => [labels[name], fixed(median), fixed(min), ratio(vsNode, 1)]),
+    ),
+  ].join('\n')
+}
+
 /** One line per budget: met or not, with the measured numbers. */
-function verdicts(sizes, cold, perCall) {
+function verdicts(sizes, cold, perCall, session, cli) {
   const verdict = (met, label, measured) => `- ${met ? 'met' : '**not met**'}: ${label} (measured ${measured})`
-  const sizeLines = Object.keys(ENTRIES).map((entry) => {
+  const sizeLines = Object.keys(ENTRIES).filter((entry) => BUDGETS[entry]).map((entry) => {
     const measured = ['browser', 'worker'].map((target) => ({ target, ...sizes[`ssooidc: ${entry}|${target}`] }))
     return verdict(
       measured.every((m) => !m.failure && m.gzip <= BUDGETS[entry]),
@@ -256,6 +368,10 @@ function verdicts(sizes, cold, perCall) {
     ...sizeLines,
     verdict(coldRatio <= BUDGETS.coldStart, `Node cold start ≤ ${BUDGETS.coldStart}x bare`, `${ratio(coldRatio, 1)}, paired median`),
     verdict(callRatio <= BUDGETS.perCall, `per-call time ≤ ${BUDGETS.perCall}x bare`, `${ratio(callRatio, 1)}, paired median`),
+    verdict(session.getToken.vsMap <= BUDGETS.getToken, `getToken() ≤ ${BUDGETS.getToken}x a Map.get + expiry check`, `${ratio(session.getToken.vsMap, 1)}, paired median`),
+    verdict(cli.version.vsNode <= BUDGETS.cliVersion, `ssooidc --version ≤ ${BUDGETS.cliVersion}x node -e 0`, `${ratio(cli.version.vsNode, 1)}, paired median`),
+    verdict(cli.token.vsNode <= BUDGETS.cliToken, `ssooidc token (warm) ≤ ${BUDGETS.cliToken}x node -e 0`, `${ratio(cli.token.vsNode, 1)}, paired median`),
+    verdict(cli.credentials.vsNode <= BUDGETS.cliCredentials, `ssooidc credentials (warm) ≤ ${BUDGETS.cliCredentials}x node -e 0`, `${ratio(cli.credentials.vsNode, 1)}, paired median`),
   ].join('\n')
 }
 
@@ -284,6 +400,10 @@ log('per call…')
 const perCall = measurePerCall()
 log('memory…')
 const memory = measureMemory()
+log('getToken…')
+const session = measureGetToken()
+log('the command…')
+const cli = measureCli()
 log(`done in ${fixed((performance.now() - benchStart) / 1000)} s`)
 
 const cpu = os.cpus()
@@ -294,7 +414,9 @@ const markdown = [
   coldStartTable(cold),
   perCallTable(perCall),
   memoryTable(memory),
-  verdicts(sizes, cold, perCall),
+  getTokenTable(session),
+  cliTable(cli),
+  verdicts(sizes, cold, perCall, session, cli),
 ].join('\n\n')
 console.log(markdown)
 if (process.argv.includes('--write')) writeReadme(markdown)
