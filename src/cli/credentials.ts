@@ -36,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
   if (!accountId !== !roleName) return usage('--account-id and --role-name go together', 'credentials')
   const { getProfileCredentials } = await import('../node/credentials')
   const result = await getProfileCredentials({ profile, accountId, roleName })
-  if (!result.ok) return fail(signInError(result.error, profile ?? process.env.AWS_PROFILE ?? 'default', profile))
+  if (!result.ok) return fail(await signInError(result.error, { profile }))
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = result.value
   // As `aws configure export-credentials --format process` prints it: two-space indent, a final newline.
   const output = { Version: 1, AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: new Date(expiration).toISOString() }

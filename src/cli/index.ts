@@ -43,16 +43,21 @@ as the AWS CLI does: a sign-in made by either serves both.
 `
 
 async function main([command, ...args]: string[]): Promise<number> {
-  if (!command || command === '-h' || command === '--help' || command === 'help') {
+  if (command === '-h' || command === '--help' || command === 'help') {
     print(HELP)
-    return command ? EXIT.ok : EXIT.usage
+    return EXIT.ok
+  }
+  // No command: a usage error, its help on stderr, as the AWS CLI does.
+  if (!command) {
+    say(HELP)
+    return EXIT.usage
   }
   if (command === '-v' || command === '--version') {
     print(`ssooidc ${version} (node ${process.version})\n`)
     return EXIT.ok
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
-  if (!load) return usage(`Unknown command: ${command}`)
+  if (!load) return usage(command.startsWith('-') ? `Unknown option: ${command}` : `Unknown command: ${command}`)
   const subcommand = await load()
   if (args.includes('-h') || args.includes('--help')) {
     print(subcommand.HELP)

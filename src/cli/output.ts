@@ -33,11 +33,14 @@ const CONFIG_ERRORS = new Set([
 
 /**
  * Reports an error of the library in one line on stderr (its message, then `hint`), and returns the exit code:
- * 253 for configuration, 254 for a service's refusal, 255 for the rest. Messages never hold secrets.
+ * 253 for configuration, 254 for a refusal (a service's exception, or the user's in the browser), 255 for the rest.
+ * Messages never hold secrets.
  */
 export function fail(error: { name: string; message: string }, hint = ''): number {
   say(`${error.message.replace(/\s+/g, ' ').trim()}${hint}`)
-  return CONFIG_ERRORS.has(error.name) ? EXIT.config : /Exception$/.test(error.name) ? EXIT.service : EXIT.other
+  // A service's exception, or the user's refusal in the browser (the authorization server's), is a refusal: 254.
+  const refused = /Exception$/.test(error.name) || error.name === 'AuthorizationError'
+  return CONFIG_ERRORS.has(error.name) ? EXIT.config : refused ? EXIT.service : EXIT.other
 }
 
 /** Reports a wrong command line in one line, with where to look, and returns 252. */

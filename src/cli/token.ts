@@ -21,19 +21,26 @@ Exit codes: 0 a token was printed; 253 the configuration is wrong; 255 no valid 
 `
 
 /**
- * An error that signing in cures, in the AWS CLI's words, with the command that cures it; else the error as it is.
+ * An error that signing in cures, in the AWS CLI's words (`Token for <sso-session, or start URL> …`, as botocore's
+ * SSOTokenLoader names it), with the command that cures it; any other error as it is.
  */
-export function signInError(error: { name: string; message: string }, name: string, profile?: string, session?: string): { name: string; message: string } {
-  const command = `ssooidc login${session ? ` --sso-session ${session}` : profile ? ` --profile ${profile}` : ''}`
+export async function signInError(
+  error: { name: string; message: string },
+  options: { profile?: string | undefined; ssoSession?: string | undefined },
+): Promise<{ name: string; message: string }> {
+  if (!['NoSessionError', 'CorruptSessionError', 'SessionExpiredError'].includes(error.name)) return error
+  const { resolveSsoConfig } = await import('../node/config')
+  const config = (await resolveSsoConfig(options)).value
+  const name = config?.sessionName ?? config?.startUrl ?? options.ssoSession ?? options.profile
+  const { profile, ssoSession } = options
+  const command = `ssooidc login${ssoSession ? ` --sso-session ${ssoSession}` : profile ? ` --profile ${profile}` : ''}`
   const problem =
     error.name === 'NoSessionError'
       ? `Error loading SSO Token: Token for ${name} does not exist`
       : error.name === 'CorruptSessionError'
         ? `Error loading SSO Token: Token for ${name} is invalid`
-        : error.name === 'SessionExpiredError'
-          ? `Error when retrieving token from sso: Token has expired and refresh failed (${(error as { reason?: { message?: string } }).reason?.message ?? 'no refresh token'})`
-          : undefined
-  return problem ? { name: error.name, message: `${problem}. To sign in again, run: ${command}` } : error
+        : `Error when retrieving token from sso: Token has expired and refresh failed (${(error as { reason?: { message?: string } }).reason?.message ?? 'no refresh token'})`
+  return { name: error.name, message: `${problem}. To sign in again, run: ${command}` }
 }
 
 /** Runs `ssooidc token` with its arguments; resolves to the exit code. */
@@ -43,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
   const { getSsoToken } = await import('../node/credentials')
   const { profile, 'sso-session': ssoSession } = values
   const result = await getSsoToken({ profile, ssoSession })
-  if (!result.ok) return fail(signInError(result.error, ssoSession ?? profile ?? process.env.AWS_PROFILE ?? 'default', profile, ssoSession))
+  if (!result.ok) return fail(await signInError(result.error, { profile, ssoSession }))
   const { accessToken, expiresAt } = result.value.token
   print(values.json ? `${JSON.stringify({ accessToken, expiresAt })}\n` : `${accessToken}\n`)
   return EXIT.ok
