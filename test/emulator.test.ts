@@ -389,6 +389,45 @@ describe.each(transports)('The emulator, %s,', (_, connect) => {
     })
   })
 
+  describe('state over time (issue 7): a long-running emulator does not grow', () => {
+    test('purges device codes an hour after they expire, authorization codes and tokens as they expire, clients with their secrets', async () => {
+      const { emulator, register, startDevice, raw, authorizeUrl, tick } = await setup({ clientSecretExpiresIn: 86_400, refreshTokenExpiresIn: 7200 })
+      for (let i = 0; i < 20; i++) {
+        const client = await register({ scopes: ['sso:account:access'], grantTypes: [DEVICE_CODE, 'authorization_code', 'refresh_token'], redirectUris: [CALLBACK] })
+        await startDevice(client)
+        await raw(authorizeUrl(client.clientId, newVerifier()))
+      }
+      expect(emulator.stats()).toStrictEqual({ clients: 20, deviceCodes: 20, authorizationCodes: 20, accessTokens: 0, refreshTokens: 0 })
+      tick(301) // authorization codes (300 s) expire
+      expect(emulator.stats()).toMatchObject({ authorizationCodes: 0, deviceCodes: 20 })
+      tick(600 + 3600) // device codes (600 s) are kept an hour past expiry, for ExpiredTokenException
+      expect(emulator.stats()).toMatchObject({ deviceCodes: 0, clients: 20 })
+      tick(86_400)
+      expect(emulator.stats()).toStrictEqual({ clients: 0, deviceCodes: 0, authorizationCodes: 0, accessTokens: 0, refreshTokens: 0 })
+    })
+
+    test('purges access and refresh tokens as they expire', async () => {
+      const { emulator, options, authCodeClient, tick } = await setup({ accessTokenExpiresIn: 60, refreshTokenExpiresIn: 120 })
+      for (let i = 0; i < 5; i++) {
+        const { input } = await authCodeClient()
+        value(await createToken(input, options))
+      }
+      expect(emulator.stats()).toMatchObject({ accessTokens: 5, refreshTokens: 5 })
+      tick(60)
+      expect(emulator.stats()).toMatchObject({ accessTokens: 0, refreshTokens: 5 })
+      tick(60)
+      expect(emulator.stats()).toMatchObject({ accessTokens: 0, refreshTokens: 0 })
+    })
+
+    test('refuses a refresh token past its lifetime', async () => {
+      const { options, authCodeClient, tick } = await setup({ refreshTokenExpiresIn: 100 })
+      const { client, input } = await authCodeClient()
+      const { refreshToken } = value(await createToken(input, options))
+      tick(100)
+      expect(failure(await createToken({ ...client, grantType: 'refresh_token', refreshToken: refreshToken! }, options)).name).toBe('InvalidGrantException')
+    })
+  })
+
   describe('the refresh flow', () => {
     test('rotates the refresh token: the new pair works, the old token does not', async () => {
       const { options, authCodeClient } = await setup()
