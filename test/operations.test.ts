@@ -56,6 +56,16 @@ describe.each(OPERATION_NAMES)('%s', (op) => {
     expect(Object.keys(JSON.parse(requests[0]!.body)).every((key) => members.includes(key))).toBe(true)
   })
 
+  it('reads output members sent as null as absent, as the SDK does (issue 7)', async () => {
+    const nulls = Object.fromEntries(Object.keys(success(op)).map((key) => [key, null]))
+    const { fetch } = recorder(() => json({ ...success(op), ...nulls }))
+    expect(await call(input(op), { region, fetch })).toStrictEqual({ ok: true, value: {} })
+    const one = Object.keys(success(op))[0]!
+    const partly = recorder(() => json({ ...success(op), [one]: null }))
+    const { [one]: _, ...rest } = success(op) as Record<string, unknown>
+    expect(await call(input(op), { region, fetch: partly.fetch })).toStrictEqual({ ok: true, value: rest })
+  })
+
   it('reads an empty 2xx body as {}, as the SDK\'s parseJsonBody does', async () => {
     const { fetch } = recorder(() => new Response('', { status: 200 }))
     expect(await call(input(op), { region, fetch })).toStrictEqual({ ok: true, value: {} })

@@ -61,7 +61,7 @@ export interface PythonJsonOptions {
   separators?: readonly [string, string] | undefined
 }
 
-/** Python's short escapes; every other character outside ` `…`~` is `\uXXXX` (lowercase hex). */
+/** Python's short escapes; every other character outside ` `…`~` is `\u` and four lowercase hex digits. */
 const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' }
 
 /** A string as Python's `ensure_ascii` writes it; astral characters come out as their surrogate pair. */
