@@ -56,7 +56,10 @@ export interface Options extends EndpointOptions {
   headers?: HeadersInit | undefined
 }
 
-const isSignal = (s: unknown): boolean => typeof (s as AbortSignal)?.addEventListener === 'function' && typeof (s as AbortSignal).aborted === 'boolean'
+const isSignal = (s: unknown): boolean =>
+  typeof (s as AbortSignal)?.addEventListener === 'function' &&
+  typeof (s as AbortSignal).removeEventListener === 'function' &&
+  typeof (s as AbortSignal).aborted === 'boolean'
 
 /** The options of every operation, as {@link readOptions} checks them. */
 const OPTIONS: readonly OptionCheck[] = [
@@ -196,7 +199,8 @@ const MAX_TIMER = 2 ** 31 - 1
 export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> =>
   new Promise<T>((resolve, reject) => {
     const abort = () => reject(signal!.reason)
-    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', abort))
+    // Handled to the end: not even a signal whose removeEventListener throws leaves a rejection unhandled.
+    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', abort)).catch(() => {})
     if (signal?.aborted) abort()
     signal?.addEventListener('abort', abort)
   })

@@ -366,9 +366,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       const force = !!getOptions?.forceRefresh
       if (held && !force && Date.now() < freshUntil) return { ok: true, value: held }
       flight ??= load(force).finally(() => (flight = undefined))
-      return await abortable(flight, getOptions?.signal)
+      // The shared refresh never rejects: what ends this caller's wait is its own signal.
+      return await abortable(flight, getOptions?.signal).catch(() => ({ ok: false, error: ABORTED }) as const)
     } catch {
-      return getOptions?.signal?.aborted ? { ok: false, error: ABORTED } : unreadableInput()
+      return unreadableInput() // options whose getters throw
     }
   }
 }
