@@ -108,7 +108,8 @@ describe('the callback server', () => {
     const s = await server()
     const port = Number(new URL(s.redirectUri).port)
     const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address)
-    for (const address of others) {
+    // ::1 too: "localhost" may resolve to it, and only 127.0.0.1 is ours.
+    for (const address of ['::1', ...others]) {
       const reached = await new Promise<boolean>((resolve) => {
         const socket = connect(port, address, () => (socket.destroy(), resolve(true)))
         socket.on('error', () => resolve(false))
@@ -116,5 +117,50 @@ describe('the callback server', () => {
       expect(reached).toBe(false)
     }
     s.close()
+  })
+
+  it('refuses a request target no URL parser takes, and keeps serving', async () => {
+    const s = await server()
+    const { port } = new URL(s.redirectUri)
+    const raw = (target: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`))
+        let text = ''
+        socket.on('data', (chunk) => (text += chunk))
+        socket.on('close', () => resolve(text))
+        socket.on('error', () => resolve(text))
+      })
+    expect(await raw('//')).toMatch(/^HTTP\/1\.1 400/)
+    expect(await raw('http://[')).toMatch(/^HTTP\/1\.1 (400|404)/)
+    expect((await get(`${s.redirectUri}?code=good&state=${STATE}`)).status).toBe(200)
+    expect(await s.code).toStrictEqual({ ok: true, value: 'good' })
+  })
+
+  it('refuses bad options with a ValidationError, and never throws', async () => {
+    const bad = [
+      { state: '' },
+      { state: 42 },
+      { state: STATE, timeout: Number.NaN },
+      { state: STATE, timeout: -1 },
+      { state: STATE, requestTimeout: '10' },
+      { state: STATE, signal: {} },
+    ]
+    for (const options of bad) {
+      const result = await startCallbackServer(options as never)
+      expect(result.ok === false && result.error.name).toBe('ValidationError')
+    }
+    const hostile = new Proxy({}, { get: () => { throw new Error('boom') } })
+    for (const options of [null, undefined, hostile]) {
+      const result = await startCallbackServer(options as never)
+      expect(result.ok === false && result.error.name).toBe('ValidationError')
+    }
+  })
+
+  it('takes a timeout past what a Node timer holds as "that long", not as "now"', async () => {
+    const s = await server({ timeout: 1e12 })
+    const early = await Promise.race([s.code, new Promise((resolve) => setTimeout(() => resolve('waiting'), 200))])
+    expect(early).toBe('waiting')
+    s.close()
+    expect(await s.code).toStrictEqual({ ok: false, error: expect.objectContaining({ name: 'AbortError' }) })
   })
 })

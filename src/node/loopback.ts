@@ -9,7 +9,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { timingSafeEqual } from 'node:crypto'
-import type { AbortError, NetworkError, Result } from '../errors'
+import { invalidInput, unreadableInput, type AbortError, type NetworkError, type Result, type ValidationError } from '../errors'
 import { textOf } from '../redact'
 import { ABORTED } from '../request'
 
@@ -79,8 +79,8 @@ const same = (a: string, b: string) => {
  *
  * @param options - The `state` to expect; `timeout` (600 s) and `requestTimeout` (10 s); a `signal` to end it.
  * @returns `{ ok: true, value }` with the `redirectUri` and the `code` promise (the code, or an
- *   `AuthorizationError`, `SignInTimeoutError` or `AbortError`), or `{ ok: false, error }` with a `NetworkError` when
- *   it cannot listen. Never throws.
+ *   `AuthorizationError`, `SignInTimeoutError` or `AbortError`), or `{ ok: false, error }` with a `ValidationError`
+ *   for bad options or a `NetworkError` when it cannot listen. Never throws.
  * @example
  * ```ts
  * import { startCallbackServer } from 'ssooidc/node'
@@ -92,8 +92,48 @@ const same = (a: string, b: string) => {
  * }
  * ```
  */
-export async function startCallbackServer(options: CallbackOptions): Promise<Result<CallbackServer, NetworkError>> {
+export async function startCallbackServer(
+  options: CallbackOptions,
+): Promise<Result<CallbackServer, ValidationError | NetworkError>> {
+  let read
+  try {
+    read = readCallbackOptions(options)
+  } catch {
+    return unreadableInput()
+  }
+  if (!read.ok) return read
+  try {
+    return await listen(read.value)
+  } catch (cause) {
+    return { ok: false, error: { name: 'NetworkError', message: `Could not listen on 127.0.0.1: ${textOf(cause)}`, cause: undefined } }
+  }
+}
+
+/** The longest a Node timer waits (2^31 - 1 ms, about 24.8 days); a longer `timeout` means that. */
+const LONGEST = 2 ** 31 - 1
+
+const isDuration = (value: unknown) => typeof value === 'number' && value > 0 && !Number.isNaN(value)
+
+interface Settings {
+  state: string
+  timeout: number
+  requestTimeout: number
+  signal: AbortSignal | undefined
+}
+
+function readCallbackOptions(options: CallbackOptions): Result<Settings, ValidationError> {
   const { state, timeout = 600_000, requestTimeout = 10_000, signal } = options
+  const issues = [
+    typeof state !== 'string' || !state ? { path: 'state', message: 'must be a non-empty string' } : undefined,
+    isDuration(timeout) ? undefined : { path: 'timeout', message: 'must be a positive number of milliseconds' },
+    isDuration(requestTimeout) ? undefined : { path: 'requestTimeout', message: 'must be a positive number of milliseconds' },
+    signal === undefined || signal instanceof AbortSignal ? undefined : { path: 'signal', message: 'must be an AbortSignal' },
+  ].filter((issue) => issue !== undefined)
+  if (issues.length) return invalidInput(issues)
+  return { ok: true, value: { state, timeout: Math.min(timeout, LONGEST), requestTimeout: Math.min(requestTimeout, LONGEST), signal } }
+}
+
+async function listen({ state, timeout, requestTimeout, signal }: Settings): Promise<Result<CallbackServer, NetworkError>> {
   let settle!: (result: Result<string, AuthorizationError | SignInTimeoutError | AbortError>) => void
   const code = new Promise<Result<string, AuthorizationError | SignInTimeoutError | AbortError>>((resolve) => (settle = resolve))
   let done = false
@@ -104,7 +144,9 @@ export async function startCallbackServer(options: CallbackOptions): Promise<Res
     const answer = ([status, headers, body]: typeof DONE) => res.writeHead(status, headers).end(body)
     // Only our own address: a page on another name resolving to 127.0.0.1 (DNS rebinding) is refused.
     if (req.headers.host !== host) return answer(REFUSED)
-    const url = new URL(req.url ?? '/', `http://${host}`)
+    // A request target no URL parser takes (`//`, `http://[`) is refused, not thrown.
+    const url = URL.canParse(req.url ?? '/', `http://${host}`) ? new URL(req.url ?? '/', `http://${host}`) : undefined
+    if (!url) return answer(REFUSED)
     if (req.method !== 'GET' || url.pathname !== PATH) return answer(NOT_FOUND)
     if (done) return answer(USED)
     if (!same(url.searchParams.get('state') ?? '', state)) return answer(REFUSED)
@@ -118,7 +160,7 @@ export async function startCallbackServer(options: CallbackOptions): Promise<Res
         : { ok: true, value: value! },
     )
   })
-  const timer = setTimeout(() => finish({ ok: false, error: { name: 'SignInTimeoutError', message: `Nobody completed the sign-in within ${timeout / 1000} s` } }), timeout)
+  const timer = setTimeout(() => finish({ ok: false, error: { name: 'SignInTimeoutError', message: `Nobody completed the sign-in within ${Math.round(timeout / 1000)} s` } }), timeout)
   const abort = () => finish({ ok: false, error: ABORTED })
   signal?.addEventListener('abort', abort)
   function finish(result: Result<string, AuthorizationError | SignInTimeoutError | AbortError>) {
@@ -136,8 +178,13 @@ export async function startCallbackServer(options: CallbackOptions): Promise<Res
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(0, '127.0.0.1', resolve)
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
+    // A server error later (rare: the socket table) ends the sign-in rather than crashing the process.
+    server.on('error', () => finish({ ok: false, error: ABORTED }))
   } catch (cause) {
     finish({ ok: false, error: ABORTED })
     return { ok: false, error: { name: 'NetworkError', message: `Could not listen on 127.0.0.1: ${textOf(cause)}`, cause: undefined } }
