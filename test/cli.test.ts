@@ -147,7 +147,7 @@ const ssooidc = (h: Home, args: string[], env: Record<string, string> = {}): Pro
   within(start(h, args, env).exited, 45_000, `ssooidc ${args.join(' ')}`)
 
 const AUTHORIZE_LINE = /^http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+$/m
-const PKCE_WAIT = /Waiting for the sign-in in the browser \((10:00|9:5\d) left\)\n/
+const PKCE_WAIT = /Waiting for the sign-in in the browser \(\d+:\d\d left\)\n/
 const pkcePrompt = (url: string) =>
   new RegExp(`^Browser will not be automatically opened\\.\\nPlease visit the following URL:\\n\\n${escape(url)}\\n\\n${PKCE_WAIT.source}$`)
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -313,7 +313,7 @@ describe('login', () => {
     const run = await ssooidc(h, ['login', '--profile', 'dev', '--use-device-code', '--no-browser'])
     expect(run).toMatchObject({ code: 0, signal: null, stdout: `Successfully logged into Start URL: ${START_URL}\n` })
     expect(run.stderr).toMatch(
-      /^Browser will not be automatically opened\.\nPlease visit the following URL:\n\n(https:\/\/\S+)\n\nThen enter the code:\n\n([A-Z]{4}-[A-Z]{4})\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n\1\?user_code=\2\n\nWaiting for the code to be approved \((10:00|9:5\d) left\)\n$/,
+      /^Browser will not be automatically opened\.\nPlease visit the following URL:\n\n(https:\/\/\S+)\n\nThen enter the code:\n\n([A-Z]{4}-[A-Z]{4})\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n\1\?user_code=\2\n\nWaiting for the code to be approved \(\d+:\d\d left\)\n$/,
     )
     // One registration file for both flows (the session's key), made for the device flow this time.
     expect(h.files(h.ssoCache)).toStrictEqual([SESSION_TOKEN, SESSION_REGISTRATION].sort())
@@ -383,7 +383,7 @@ describe('login', () => {
     const slow = start(h, ['emulator', '--auto-approve', '600'])
     const [, url] = (await slow.waitFor('stdout', /^export AWS_ENDPOINT_URL_SSO_OIDC=(\S+)\n/)) as [string, string]
     const child = start(h, ['login', '--profile', 'legacy', '--no-browser'], { AWS_ENDPOINT_URL_SSO_OIDC: url, AWS_ENDPOINT_URL_SSO: url })
-    await child.waitFor('stderr', /\nWaiting for the code to be approved \((10:00|9:5\d) left\)\n$/)
+    await child.waitFor('stderr', /\nWaiting for the code to be approved \(\d+:\d\d left\)\n$/)
     child.kill('SIGINT')
     const run = await within(child.exited, 10_000, 'login after Ctrl-C')
     expect(run).toMatchObject({ code: 130, signal: null, stdout: '' })
@@ -630,6 +630,31 @@ describe('logout', () => {
     const h = user(undefined)
     expect(await ssooidc(h, ['logout'])).toMatchObject({ code: 0, signal: null, stdout: '', stderr: '' })
   }, T)
+
+  it('a profile naming a [services] section that is not there: 253, one line, nothing deleted', async () => {
+    const h = user(`${CONFIG}\n[profile elsewhere]\nservices = missing\n`)
+    expect((await ssooidc(h, ['login', '--profile', 'legacy', '--no-browser'])).code).toBe(0)
+    const cached = h.files(h.ssoCache)
+    // No endpoint in the environment, so that the profile's [services] setting is read.
+    const run = await ssooidc(h, ['logout', '--profile', 'elsewhere'], { AWS_ENDPOINT_URL_SSO: '', AWS_ENDPOINT_URL_SSO_OIDC: '' })
+    expect(run).toMatchObject({ code: 253, stdout: '' })
+    expect(run.stderr.split('\n')).toHaveLength(2)
+    expect(run.stderr).toContain('missing')
+    expect(h.files(h.ssoCache)).toStrictEqual(cached)
+  }, T)
+})
+
+describe('a reader that goes away', () => {
+  it('ssooidc --help | (closed at once): exits quietly, no EPIPE crash', async () => {
+    const h = user(undefined)
+    const { spawn } = await import('node:child_process')
+    const child = spawn(process.execPath, [cli.path, '--help'], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+    const code = await within(new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c))), 10_000, 'ssooidc --help')
+    expect({ code, stderr }).toStrictEqual({ code: 0, stderr: '' })
+  }, T)
 })
 
 describe('emulator', () => {
@@ -646,5 +671,22 @@ describe('emulator', () => {
     expect(run).toMatchObject({ code: 0, signal: null, stdout: `export AWS_ENDPOINT_URL_SSO_OIDC=${url}\nexport AWS_ENDPOINT_URL_SSO=${url}\n` })
     expect(run.stderr).toMatch(/\nStopped\.\n$/)
     await expect(fetch(url)).rejects.toThrow()
+  }, T)
+
+  it('an --accounts file that is not that shape: 253 and what is wrong, before listening', async () => {
+    const h = user(undefined)
+    const file = join(h.dir, 'accounts.json')
+    for (const [json, problem] of [
+      ['{"accountId":"111122223333"}', 'not a JSON array'],
+      ['[{"accountId":"1234","accountName":"a","emailAddress":"a@example.com","roles":[]}]', 'entry 0: accountId must be a 12-digit string'],
+      ['[{"accountId":"111122223333","accountName":"a","emailAddress":"a@example.com","roles":"Admin"}]', 'entry 0: roles must be an array of strings'],
+      ['[null]', 'entry 0: accountId'],
+      ['not json', 'JSON'],
+    ]) {
+      writeFileSync(file, json!)
+      const run = await ssooidc(h, ['emulator', '--accounts', file])
+      expect(run).toMatchObject({ code: 253, stdout: '' })
+      expect(run.stderr).toContain(problem)
+    }
   }, T)
 })

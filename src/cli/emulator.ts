@@ -5,6 +5,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises'
+import type { EmulatorAccount } from '../emulator/index'
 import { parse } from './args'
 import { EXIT, print, say, usage } from './output'
 
@@ -20,7 +21,24 @@ Options:
   --auto-approve SECONDS  Approve device codes this long after they are issued (default 0)
   --accounts FILE        A JSON file: [{ "accountId", "accountName", "emailAddress", "roles": ["..."] }]
   --region R             The region it plays (default us-east-1)
+
+Exit codes: 0 stopped with Ctrl-C; 252 wrong options; 253 an --accounts file that cannot be read or is not
+that shape; 255 the port is taken.
 `
+
+const isString = (value: unknown) => typeof value === 'string'
+
+/** What is wrong with an `--accounts` file's JSON, if anything: the emulator takes the shape as given. */
+function accountsProblem(accounts: unknown): string | undefined {
+  if (!Array.isArray(accounts)) return 'not a JSON array'
+  for (const [i, account] of accounts.entries()) {
+    const { accountId, accountName, emailAddress, roles } = (account ?? {}) as Record<string, unknown>
+    if (!isString(accountId) || !/^\d{12}$/.test(accountId as string)) return `entry ${i}: accountId must be a 12-digit string`
+    if (!isString(accountName) || !isString(emailAddress)) return `entry ${i}: accountName and emailAddress must be strings`
+    if (!Array.isArray(roles) || !roles.every(isString)) return `entry ${i}: roles must be an array of strings`
+  }
+  return undefined
+}
 
 /** Runs `ssooidc emulator`; resolves when it stops. */
 export async function run(args: string[]): Promise<number> {
@@ -30,11 +48,13 @@ export async function run(args: string[]): Promise<number> {
   const autoApprove = Number(values['auto-approve'] ?? 0)
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, not ${values.port}`, 'emulator')
   if (!(autoApprove >= 0)) return usage(`--auto-approve must be a number of seconds, not ${values['auto-approve']}`, 'emulator')
-  let accounts
+  let accounts: EmulatorAccount[] | undefined
   if (values.accounts) {
     try {
-      accounts = JSON.parse(await readFile(values.accounts, 'utf8'))
-      if (!Array.isArray(accounts)) throw new Error('not a JSON array')
+      const parsed: unknown = JSON.parse(await readFile(values.accounts, 'utf8'))
+      const wrong = accountsProblem(parsed)
+      if (wrong) throw new Error(wrong)
+      accounts = parsed as EmulatorAccount[]
     } catch (error) {
       say(`Could not read the accounts of ${values.accounts}: ${error instanceof Error ? error.message : String(error)}`)
       return EXIT.config

@@ -7,7 +7,7 @@
  * @module
  */
 import { version } from '../../package.json'
-import { EXIT, print, say, usage } from './output'
+import { EXIT, fancy, print, say, usage } from './output'
 
 /** A subcommand: its help, and what it does with its arguments, resolving to the exit code. */
 export interface Command {
@@ -66,11 +66,17 @@ async function main([command, ...args]: string[]): Promise<number> {
   return subcommand.run(args)
 }
 
-// Ctrl-C: a line, and the AWS CLI's exit code. Files are written atomically: nothing is left half-written.
+// Ctrl-C: the spinner's line cleared, a line, and the AWS CLI's exit code. Files are written atomically: nothing is
+// left half-written.
 process.on('SIGINT', () => {
-  say('\nInterrupted.')
+  process.stderr.write(fancy() ? '\r\x1b[2K' : '\n')
+  say('Interrupted.')
   process.exit(EXIT.interrupted)
 })
+
+// A reader that went away (`ssooidc token | head -c 10`, a closed terminal): stop quietly, as `cat` does, rather
+// than crash with EPIPE.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => process.exit(process.exitCode ?? EXIT.ok))
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -23,8 +23,9 @@ Options:
   --no-browser        Do not open a browser: print the URL to open
   --scopes a,b        Scopes to register, over sso_registration_scopes
 
-Exit codes: 0 signed in; 252 wrong options; 253 the configuration is wrong; 254 the sign-in was refused;
-255 another failure (it timed out, a file could not be written); 130 interrupted.
+Exit codes: 0 signed in; 252 wrong options; 253 the configuration is wrong; 254 the sign-in was refused or its
+device code expired (the service's ExpiredTokenException); 255 another failure (the browser sign-in timed out,
+a file could not be written); 130 interrupted.
 `
 
 /** Runs `ssooidc login` with its arguments; resolves to the exit code. */
@@ -46,8 +47,8 @@ export async function run(args: string[]): Promise<number> {
   const { profile, 'sso-session': ssoSession, 'start-url': startUrl, region, 'no-browser': noBrowser } = values
   if ([profile, ssoSession, startUrl].filter(Boolean).length > 1) return usage('Give one of --profile, --sso-session or --start-url', 'login')
   if (!startUrl !== !region) return usage('--start-url and --region go together', 'login')
-  const scopes = values.scopes?.split(',').map((scope) => scope.trim()).filter(Boolean)
-  const { signIn } = await import('../node/signin')
+  const [{ signIn }, { parseScopes }] = await Promise.all([import('../node/signin'), import('../node/config')])
+  const scopes = values.scopes === undefined ? undefined : parseScopes(values.scopes)
   let spinner: { stop(): void } | undefined
   const result = await signIn({
     profile,

@@ -17,7 +17,8 @@ in ~/.aws/cli/cache are deleted. Prints nothing when all goes well.
 Options:
   --profile P   The profile whose endpoint settings to use (AWS_ENDPOINT_URL_SSO, a [services] section)
 
-Exit codes: 0 signed out; 255 a file could not be deleted.
+Exit codes: 0 signed out; 252 wrong options; 253 the profile's [services] section is missing; 255 a file could
+not be deleted.
 `
 
 /** Runs `ssooidc logout`; resolves to the exit code. */
@@ -29,7 +30,10 @@ export async function run(args: string[]): Promise<number> {
     import('../node/config'),
     import('../portal/operations'),
   ])
-  const endpoint = (await resolveConfiguredEndpoints({ profile: values.profile })).value?.portalEndpoint
+  // A profile naming a [services] section that is not there is a configuration error, as in the AWS CLI.
+  const endpoints = await resolveConfiguredEndpoints({ profile: values.profile })
+  if (!endpoints.ok) return fail(endpoints.error)
+  const endpoint = endpoints.value.portalEndpoint
   let code: number = EXIT.ok
   const tokens = await listCachedTokens()
   if (!tokens.ok) return fail(tokens.error)
