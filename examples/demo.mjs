@@ -56,8 +56,9 @@ sso_registration_scopes = sso:account:access
 credential_process = "${process.execPath}" "${CLI}" credentials --profile demo
 `
 writeFileSync(join(home, '.aws', 'config'), config)
-const env = { ...process.env, HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_ENDPOINT_URL_SSO_OIDC: server.url, AWS_ENDPOINT_URL_SSO: server.url, NO_COLOR: '1' }
-delete env.AWS_PROFILE
+// Your shell's AWS_* variables (a profile, an endpoint) stay out of the demo: it signs in to the emulator only.
+const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')))
+Object.assign(env, { HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_ENDPOINT_URL_SSO_OIDC: server.url, AWS_ENDPOINT_URL_SSO: server.url, NO_COLOR: '1' })
 
 console.log(`A local IAM Identity Center (the ssooidc emulator) listens on ${server.url}.`)
 console.log(`HOME=${home}, with this ~/.aws/config:\n\n${config.replace(/^/gm, '    ')}`)
@@ -90,8 +91,8 @@ await ssooidc(['token', '--profile', 'demo'], (out) => `${mask(out.trim())}\n`)
 
 // 4. Role credentials for any tool: the AWS SDK's own credential_process reader runs `ssooidc credentials`.
 console.log('$ node -e "fromIni({ profile: \'app\' })()"   # the AWS SDK, through credential_process = ssooidc credentials --profile demo')
+for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key]
 Object.assign(process.env, { HOME: home, AWS_CONFIG_FILE: env.AWS_CONFIG_FILE, AWS_ENDPOINT_URL_SSO_OIDC: server.url, AWS_ENDPOINT_URL_SSO: server.url })
-delete process.env.AWS_PROFILE
 const { fromIni } = await import('@aws-sdk/credential-provider-ini')
 try {
   const credentials = await fromIni({ profile: 'app' })()

@@ -5,7 +5,7 @@
  * processes, and the listing and deletion a logout needs. Everything happens under temp directories passed as
  * `home`/`env`; nothing reads or writes the real ~/.aws.
  */
-import { spawn, execFileSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -641,42 +641,4 @@ for (let i = 0; i < Number(times); i++) {
     expect((await stat(path)).mode & 0o777).toBe(0o600)
     expect((await readTokenCache({ sessionName: 'race', startUrl: '' }, options)).ok).toBe(true)
   })
-})
-
-describe('documentation', () => {
-  it('every @example of src/node type-checks against the library, with `ssooidc/node` mapped to these modules', async () => {
-    const out = join(ROOT, 'node_modules/.cache/ssooidc-node-examples')
-    await rm(out, { recursive: true, force: true })
-    await mkdir(out, { recursive: true })
-    let count = 0
-    for (const file of ['config', 'cache']) {
-      const text = await readFile(join(ROOT, 'src/node', `${file}.ts`), 'utf8')
-      for (const [i, match] of [...text.matchAll(/@example\n((?:\s*\*.*\n)+?)\s*\*\//g)].entries()) {
-        const code = match[1]!.split('\n').map((line) => line.replace(/^\s*\* ?/, '')).join('\n').replace(/```ts\n|```/g, '')
-        await writeFile(join(out, `${file}-${i}.ts`), `export {}\n${code}`)
-        count++
-      }
-    }
-    expect(count).toBeGreaterThanOrEqual(25)
-    await writeFile(join(out, 'node.ts'), "export * from '../../../src/node/config'\nexport * from '../../../src/node/cache'\nexport type * from '../../../src/node/errors'\n")
-    await writeFile(
-      join(out, 'tsconfig.json'),
-      JSON.stringify({
-        extends: '../../../tsconfig.json',
-        compilerOptions: {
-          noEmit: true,
-          noUnusedLocals: false,
-          paths: { ssooidc: ['../../../src/index.ts'], 'ssooidc/portal': ['../../../src/portal/index.ts'], 'ssooidc/node': ['./node.ts'] },
-        },
-        include: ['*.ts'],
-      }),
-    )
-    let output = ''
-    try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', out], { encoding: 'utf8' })
-    } catch (error) {
-      output = (error as { stdout: string }).stdout
-    }
-    expect(output).toBe('')
-  }, 60_000)
 })

@@ -13,11 +13,10 @@ import {
   getProfileCredentials,
   getSsoToken,
   readTokenCache,
-  roleCredentialsCachePath,
   signIn,
-  tokenCachePath,
   type SignInPrompt,
 } from '../src/node/index'
+import { roleCredentialsCachePath, tokenCachePath } from '../src/node/cache'
 
 const START_URL = 'https://d-1234567890.awsapps.com/start'
 let emulator: Emulator

@@ -20,7 +20,7 @@ import { collectSecrets, scrubber, textOf } from '../redact'
 import type { RegisterClientInput, RegisterClientOutput } from '../schemas'
 import { rfc3339, SsoToken, type TokenStorage } from '../sessions'
 import { homeDir, type HomeOptions } from './config'
-import type { CacheNotFoundError, CacheReadError, CacheReadFailure, CacheWriteError, InvalidCacheError } from './errors'
+import { guarded, type CacheNotFoundError, type CacheReadError, type CacheReadFailure, type CacheWriteError, type InvalidCacheError } from './errors'
 
 /** Where the caches are: under the home directory of `home`, else of `env` (default `process.env`); see `homeDir`. */
 export type CacheOptions = HomeOptions
@@ -94,13 +94,6 @@ function pyNumber(n: number): string {
  * @param value - JSON data: objects, arrays, strings, numbers, booleans, `null`.
  * @param options - `sortKeys` and `separators`, as Python's.
  * @returns The JSON text, on one line. Throws only on a cyclic value, as `JSON.stringify` does.
- * @example
- * ```ts
- * import { pythonJson } from 'ssooidc/node'
- *
- * pythonJson({ tool: 'botocore', scopes: null, name: 'café' }, { sortKeys: true })
- * // '{"name": "caf\\u00e9", "scopes": null, "tool": "botocore"}'
- * ```
  */
 export function pythonJson(value: unknown, options: PythonJsonOptions = {}): string {
   const [item, key] = options.separators ?? [', ', ': ']
@@ -153,12 +146,6 @@ const sha1 = (text: string): string => createHash('sha1').update(text, 'utf8').d
  *
  * @param options - `home`, or `env` for its `HOME` (default `process.env`).
  * @returns The path. Never throws.
- * @example
- * ```ts
- * import { ssoCacheDir } from 'ssooidc/node'
- *
- * console.log(ssoCacheDir({ home: '/tmp/home' })) // /tmp/home/.aws/sso/cache
- * ```
  */
 export const ssoCacheDir = (options: CacheOptions = {}): string => join(homeDir(options), '.aws', 'sso', 'cache')
 
@@ -167,12 +154,6 @@ export const ssoCacheDir = (options: CacheOptions = {}): string => join(homeDir(
  *
  * @param options - `home`, or `env` for its `HOME` (default `process.env`).
  * @returns The path. Never throws.
- * @example
- * ```ts
- * import { cliCacheDir } from 'ssooidc/node'
- *
- * console.log(cliCacheDir({ home: '/tmp/home' })) // /tmp/home/.aws/cli/cache
- * ```
  */
 export const cliCacheDir = (options: CacheOptions = {}): string => join(homeDir(options), '.aws', 'cli', 'cache')
 
@@ -182,13 +163,6 @@ export const cliCacheDir = (options: CacheOptions = {}): string => join(homeDir(
  *
  * @param ref - `sessionName`, else `startUrl`; a resolved `SsoConfig` will do.
  * @returns 40 lowercase hex digits. Never throws.
- * @example
- * ```ts
- * import { tokenCacheKey } from 'ssooidc/node'
- *
- * tokenCacheKey({ sessionName: 'mysess', startUrl: 'https://d-1234567890.awsapps.com/start' })
- * // 'b293dca1675b2cff32e33527c1160002476b993c'
- * ```
  */
 export const tokenCacheKey = (ref: TokenCacheRef): string => sha1(ref.sessionName ?? ref.startUrl)
 
@@ -198,12 +172,6 @@ export const tokenCacheKey = (ref: TokenCacheRef): string => sha1(ref.sessionNam
  * @param ref - `sessionName`, else `startUrl`.
  * @param options - `home` or `env`.
  * @returns The path. Never throws.
- * @example
- * ```ts
- * import { tokenCachePath } from 'ssooidc/node'
- *
- * console.log(tokenCachePath({ sessionName: 'mysess', startUrl: 'https://d-1234567890.awsapps.com/start' }))
- * ```
  */
 export const tokenCachePath = (ref: TokenCacheRef, options: CacheOptions = {}): string => join(ssoCacheDir(options), `${tokenCacheKey(ref)}.json`)
 
@@ -214,13 +182,6 @@ export const tokenCachePath = (ref: TokenCacheRef, options: CacheOptions = {}): 
  *
  * @param ref - `startUrl`, `region` (`sso_region`), `scopes` and `sessionName`; a resolved `SsoConfig` will do.
  * @returns 40 lowercase hex digits. Never throws.
- * @example
- * ```ts
- * import { registrationCacheKey } from 'ssooidc/node'
- *
- * registrationCacheKey({ startUrl: 'https://d-1234567890.awsapps.com/start', region: 'us-east-1' })
- * // '365414a68be7c9bfc776c660981dbdbd942acea4'
- * ```
  */
 export function registrationCacheKey(ref: RegistrationRef): string {
   const args = { tool: 'botocore', startUrl: ref.startUrl, region: ref.region, scopes: ref.scopes ? [...ref.scopes] : null, session_name: ref.sessionName ?? null }
@@ -233,12 +194,6 @@ export function registrationCacheKey(ref: RegistrationRef): string {
  * @param ref - `startUrl`, `region`, `scopes` and `sessionName`.
  * @param options - `home` or `env`.
  * @returns The path. Never throws.
- * @example
- * ```ts
- * import { registrationCachePath } from 'ssooidc/node'
- *
- * console.log(registrationCachePath({ startUrl: 'https://d-1234567890.awsapps.com/start', region: 'us-east-1', sessionName: 'mysess' }))
- * ```
  */
 export const registrationCachePath = (ref: RegistrationRef, options: CacheOptions = {}): string =>
   join(ssoCacheDir(options), `${registrationCacheKey(ref)}.json`)
@@ -249,12 +204,6 @@ export const registrationCachePath = (ref: RegistrationRef, options: CacheOption
  *
  * @param ref - `accountId`, `roleName`, and `sessionName` (else `startUrl`, for a legacy profile).
  * @returns 40 lowercase hex digits. Never throws.
- * @example
- * ```ts
- * import { roleCredentialsCacheKey } from 'ssooidc/node'
- *
- * const key = roleCredentialsCacheKey({ accountId: '123456789012', roleName: 'ReadOnly', sessionName: 'mysess', startUrl: 'https://d-1234567890.awsapps.com/start' })
- * ```
  */
 export function roleCredentialsCacheKey(ref: RoleCredentialsRef): string {
   const args: Record<string, string> = { roleName: ref.roleName, accountId: ref.accountId }
@@ -269,12 +218,6 @@ export function roleCredentialsCacheKey(ref: RoleCredentialsRef): string {
  * @param ref - `accountId`, `roleName`, and `sessionName` or `startUrl`.
  * @param options - `home` or `env`.
  * @returns The path. Never throws.
- * @example
- * ```ts
- * import { roleCredentialsCachePath } from 'ssooidc/node'
- *
- * console.log(roleCredentialsCachePath({ accountId: '123456789012', roleName: 'ReadOnly', startUrl: 'https://d-1234567890.awsapps.com/start' }))
- * ```
  */
 export const roleCredentialsCachePath = (ref: RoleCredentialsRef, options: CacheOptions = {}): string =>
   join(cliCacheDir(options), `${roleCredentialsCacheKey(ref)}.json`)
@@ -375,16 +318,21 @@ async function writeAtomic(path: string, text: string, secrets: readonly string[
  *
  * @param path - The file, from {@link listCachedTokens}, {@link listCachedRoleCredentials} or a `…Path` function.
  * @returns `{ ok: true, value }` with `true` when a file was deleted, `false` when there was none, or
- *   `{ ok: false, error }` with a `CacheWriteError` (permissions, a directory in its place). Never throws.
+ *   `{ ok: false, error }` with a `ValidationError` (not a path) or a `CacheWriteError` (permissions, a directory
+ *   in its place). Never throws.
  * @example
  * ```ts
- * import { deleteCacheFile, tokenCachePath } from 'ssooidc/node'
+ * import { deleteCacheFile, listCachedTokens } from 'ssooidc/node'
  *
- * const deleted = await deleteCacheFile(tokenCachePath({ sessionName: 'mysess', startUrl: 'https://d-1234567890.awsapps.com/start' }))
- * if (!deleted.ok) console.error(deleted.error.message)
+ * const tokens = await listCachedTokens()
+ * for (const { path, startUrl } of tokens.value ?? []) {
+ *   const deleted = await deleteCacheFile(path)
+ *   if (!deleted.ok) console.error(`${startUrl}: ${deleted.error.message}`)
+ * }
  * ```
  */
-export async function deleteCacheFile(path: string): Promise<Result<boolean, CacheWriteError>> {
+export async function deleteCacheFile(path: string): Promise<Result<boolean, CacheWriteError | ValidationError>> {
+  if (typeof path !== 'string' || !path) return invalidInput([{ path: 'path', message: 'must be a non-empty string' }])
   try {
     await unlink(path)
     return { ok: true, value: true }
@@ -444,13 +392,6 @@ function ordered(record: Readonly<Record<string, unknown>>, keys: readonly strin
  *
  * @param token - A session record, such as `toSsoToken` or `refreshSession` give.
  * @returns The file's text: one line, no trailing newline. Throws only on a cyclic member, as `JSON.stringify` does.
- * @example
- * ```ts
- * import { formatTokenCache } from 'ssooidc/node'
- *
- * formatTokenCache({ startUrl: 'https://d-1234567890.awsapps.com/start', region: 'us-east-1', accessToken: 'aoa…', expiresAt: '2026-11-29T17:05:53.123Z' })
- * // '{"startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", "accessToken": "aoa\\u2026", "expiresAt": "2026-11-29T17:05:53Z"}'
- * ```
  */
 export function formatTokenCache(token: SsoToken): string {
   return pythonJson(ordered(token, TOKEN_KEYS, ['expiresAt', 'registrationExpiresAt']))
@@ -481,11 +422,13 @@ const tokenId = (ref: TokenCacheRef): string => ref.sessionName ?? ref.startUrl
  * }
  * ```
  */
-export function readTokenCache(ref: TokenCacheRef, options: CacheOptions = {}): Promise<Result<SsoToken, CacheReadFailure>> {
-  const id = tokenId(ref)
-  return readJson(tokenCachePath(ref, options), SsoToken, {
-    notFound: `Error loading SSO Token: Token for ${id} does not exist`,
-    invalid: `Error loading SSO Token: Token for ${id} is invalid`,
+export function readTokenCache(ref: TokenCacheRef, options: CacheOptions = {}): Promise<Result<SsoToken, CacheReadFailure | ValidationError>> {
+  return guarded(() => {
+    const id = tokenId(ref)
+    return readJson(tokenCachePath(ref, options), SsoToken, {
+      notFound: `Error loading SSO Token: Token for ${id} does not exist`,
+      invalid: `Error loading SSO Token: Token for ${id} is invalid`,
+    })
   })
 }
 
@@ -499,7 +442,7 @@ const secretsOf = (record: unknown): string[] => {
 }
 
 /**
- * Writes a session record to the token cache as `aws sso login` writes it (see {@link formatTokenCache}: the
+ * Writes a session record to the token cache as `aws sso login` writes it (the
  * CLI's bytes, any members of another tool kept after the CLI's), atomically, mode 0600.
  *
  * @param ref - `sessionName`, else `startUrl`: which file.
@@ -603,16 +546,18 @@ export interface CachedTokenFile {
  * }
  * ```
  */
-export async function listCachedTokens(options: CacheOptions = {}): Promise<Result<CachedTokenFile[], CacheReadError>> {
-  const files = await jsonFilesOf(ssoCacheDir(options))
-  if (!files.ok) return files
-  const tokens: CachedTokenFile[] = []
-  for (const { path, data } of files.value) {
-    const { accessToken, region, startUrl } = data
-    if (typeof accessToken !== 'string') continue
-    tokens.push({ path, accessToken, ...(typeof region === 'string' && { region }), ...(typeof startUrl === 'string' && { startUrl }) })
-  }
-  return { ok: true, value: tokens }
+export function listCachedTokens(options: CacheOptions = {}): Promise<Result<CachedTokenFile[], CacheReadError | ValidationError>> {
+  return guarded(async () => {
+    const files = await jsonFilesOf(ssoCacheDir(options))
+    if (!files.ok) return files
+    const tokens: CachedTokenFile[] = []
+    for (const { path, data } of files.value) {
+      const { accessToken, region, startUrl } = data
+      if (typeof accessToken !== 'string') continue
+      tokens.push({ path, accessToken, ...(typeof region === 'string' && { region }), ...(typeof startUrl === 'string' && { startUrl }) })
+    }
+    return { ok: true, value: tokens }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -664,19 +609,6 @@ export interface RegisterClientInputOptions {
  *
  * @param options - `flow`, `startUrl`, `sessionName`, `scopes`, and `now` for a legacy client name.
  * @returns The input of `registerClient`. Never throws.
- * @example
- * ```ts
- * import { registerClient } from 'ssooidc'
- * import { registerClientInput, toCachedRegistration, writeRegistrationCache } from 'ssooidc/node'
- *
- * const ref = { startUrl: 'https://d-1234567890.awsapps.com/start', region: 'us-east-1', sessionName: 'mysess' }
- * const input = registerClientInput({ flow: 'pkce', ...ref })
- * const client = await registerClient(input, { region: ref.region })
- * if (client.ok) {
- *   const registration = toCachedRegistration(input, client.value)
- *   if (registration.ok) await writeRegistrationCache(ref, registration.value)
- * }
- * ```
  */
 export function registerClientInput(options: RegisterClientInputOptions): RegisterClientInput {
   const { flow, startUrl, sessionName, scopes, now = Date.now() } = options
@@ -701,13 +633,6 @@ export function registerClientInput(options: RegisterClientInputOptions): Regist
  * @param output - The response.
  * @returns `{ ok: true, value }` with the record, or `{ ok: false, error }` with a `ValidationError` when the
  *   response lacks `clientId`, `clientSecret` or `clientSecretExpiresAt`. Never throws.
- * @example
- * ```ts
- * import { toCachedRegistration } from 'ssooidc/node'
- *
- * const registration = toCachedRegistration({ clientName: 'botocore-client-mysess', clientType: 'public' }, { clientId: 'id', clientSecret: 'secret', clientSecretExpiresAt: 1800000000 })
- * if (registration.ok) console.log(registration.value.expiresAt) // 2027-01-15T08:00:00Z
- * ```
  */
 export function toCachedRegistration(input: RegisterClientInput, output: RegisterClientOutput): Result<CachedRegistration, ValidationError> {
   try {
@@ -737,24 +662,27 @@ export function toCachedRegistration(input: RegisterClientInput, output: Registe
  *
  * @param ref - `startUrl`, `region`, `scopes` (as configured) and `sessionName`; a resolved `SsoConfig` will do.
  * @param options - `home` or `env`.
- * @returns `{ ok: true, value }` with the registration (check it with {@link isRegistrationUsable}), or
+ * @returns `{ ok: true, value }` with the registration (the AWS CLI reuses one more than 15 minutes before
+ *   its `expiresAt`, for the flow it was registered for), or
  *   `{ ok: false, error }` with a `CacheNotFoundError`, an `InvalidCacheError` or a `CacheReadError`. Never throws.
  * @example
  * ```ts
- * import { isRegistrationUsable, readRegistrationCache, resolveSsoConfig } from 'ssooidc/node'
+ * import { readRegistrationCache, resolveSsoConfig } from 'ssooidc/node'
  *
  * const config = await resolveSsoConfig({ profile: 'dev' })
  * if (config.ok) {
  *   const cached = await readRegistrationCache(config.value)
- *   const reuse = cached.ok && isRegistrationUsable(cached.value, 'pkce')
+ *   if (cached.ok) console.log(cached.value.clientId, 'registered until', cached.value.expiresAt)
  * }
  * ```
  */
-export function readRegistrationCache(ref: RegistrationRef, options: CacheOptions = {}): Promise<Result<CachedRegistration, CacheReadFailure>> {
-  return readJson(registrationCachePath(ref, options), CachedRegistration, {
-    notFound: `No client registration is cached for ${ref.sessionName ?? ref.startUrl}`,
-    invalid: `The client registration cached for ${ref.sessionName ?? ref.startUrl} is invalid`,
-  })
+export function readRegistrationCache(ref: RegistrationRef, options: CacheOptions = {}): Promise<Result<CachedRegistration, CacheReadFailure | ValidationError>> {
+  return guarded(() =>
+    readJson(registrationCachePath(ref, options), CachedRegistration, {
+      notFound: `No client registration is cached for ${ref.sessionName ?? ref.startUrl}`,
+      invalid: `The client registration cached for ${ref.sessionName ?? ref.startUrl} is invalid`,
+    }),
+  )
 }
 
 /**
@@ -766,12 +694,6 @@ export function readRegistrationCache(ref: RegistrationRef, options: CacheOption
  * @param flow - `'device'` or `'pkce'`.
  * @param now - Epoch milliseconds; default `Date.now()`.
  * @returns `true` to reuse it, `false` to register a new client. Never throws.
- * @example
- * ```ts
- * import { isRegistrationUsable } from 'ssooidc/node'
- *
- * isRegistrationUsable({ clientId: 'id', clientSecret: 'secret', expiresAt: '2030-01-01T00:00:00Z' }, 'device') // true
- * ```
  */
 export function isRegistrationUsable(registration: CachedRegistration, flow: RegistrationFlow, now: number = Date.now()): boolean {
   try {
@@ -793,7 +715,8 @@ export function isRegistrationUsable(registration: CachedRegistration, flow: Reg
  * format; atomically, mode 0600.
  *
  * @param ref - `startUrl`, `region`, `scopes` (as configured) and `sessionName`: which file.
- * @param registration - From {@link toCachedRegistration}.
+ * @param registration - `clientId`, `clientSecret` and `expiresAt` (the secret's expiry); `scopes` and `grantTypes`
+ *   as registered.
  * @param options - `home` or `env`.
  * @returns `{ ok: true, value }` with the file's path, or `{ ok: false, error }` with a `ValidationError` (not a
  *   registration; nothing written) or a `CacheWriteError`. Never throws.
@@ -854,29 +777,29 @@ const RoleCacheRecord = /* @__PURE__ */ v.looseObject({
  *
  * @param ref - `accountId`, `roleName`, and `sessionName` or `startUrl`.
  * @param options - `home` or `env`.
- * @returns `{ ok: true, value }` with the credentials (`expiration` in epoch milliseconds; check them with
- *   {@link isRoleCredentialsUsable}), or `{ ok: false, error }` with a `CacheNotFoundError`, an `InvalidCacheError`
+ * @returns `{ ok: true, value }` with the credentials (`expiration` in epoch milliseconds; the AWS CLI reuses
+ *   them until 15 minutes before it), or `{ ok: false, error }` with a `CacheNotFoundError`, an `InvalidCacheError`
  *   or a `CacheReadError`. Never throws.
  * @example
  * ```ts
- * import { isRoleCredentialsUsable, readRoleCredentialsCache } from 'ssooidc/node'
+ * import { readRoleCredentialsCache } from 'ssooidc/node'
  *
  * const cached = await readRoleCredentialsCache({ accountId: '123456789012', roleName: 'ReadOnly', sessionName: 'mysess', startUrl: 'https://d-1234567890.awsapps.com/start' })
- * if (cached.ok && isRoleCredentialsUsable(cached.value)) console.log('reuse until', new Date(cached.value.expiration))
+ * if (cached.ok && cached.value.expiration - Date.now() > 15 * 60_000) console.log('reuse until', new Date(cached.value.expiration))
  * ```
  */
-export async function readRoleCredentialsCache(ref: RoleCredentialsRef, options: CacheOptions = {}): Promise<Result<RoleCredentials, CacheReadFailure>> {
-  const role = `role ${ref.roleName} in account ${ref.accountId}`
-  const read = await readJson(roleCredentialsCachePath(ref, options), RoleCacheRecord, {
-    notFound: `No credentials are cached for ${role}`,
-    invalid: `The credentials cached for ${role} are invalid`,
+export function readRoleCredentialsCache(ref: RoleCredentialsRef, options: CacheOptions = {}): Promise<Result<RoleCredentials, CacheReadFailure | ValidationError>> {
+  return guarded(async () => {
+    const role = `role ${ref.roleName} in account ${ref.accountId}`
+    const read = await readJson(roleCredentialsCachePath(ref, options), RoleCacheRecord, {
+      notFound: `No credentials are cached for ${role}`,
+      invalid: `The credentials cached for ${role} are invalid`,
+    })
+    if (!read.ok) return read
+    const { AccessKeyId, SecretAccessKey, SessionToken, Expiration, AccountId } = read.value.Credentials
+    const credentials = { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Date.parse(Expiration) }
+    return { ok: true, value: { ...credentials, ...(AccountId !== undefined && { accountId: AccountId }) } }
   })
-  if (!read.ok) return read
-  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration, AccountId } = read.value.Credentials
-  return {
-    ok: true,
-    value: { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Date.parse(Expiration), ...(AccountId !== undefined && { accountId: AccountId }) },
-  }
 }
 
 /**
@@ -885,12 +808,6 @@ export async function readRoleCredentialsCache(ref: RoleCredentialsRef, options:
  * @param credentials - From {@link readRoleCredentialsCache}.
  * @param now - Epoch milliseconds; default `Date.now()`.
  * @returns `true` to reuse them, `false` to call GetRoleCredentials again. Never throws.
- * @example
- * ```ts
- * import { isRoleCredentialsUsable } from 'ssooidc/node'
- *
- * isRoleCredentialsUsable({ accessKeyId: 'ASIA…', secretAccessKey: '…', sessionToken: '…', expiration: Date.now() + 3_600_000 }) // true
- * ```
  */
 export function isRoleCredentialsUsable(credentials: RoleCredentials, now: number = Date.now()): boolean {
   try {
@@ -963,7 +880,9 @@ export async function writeRoleCredentialsCache(
  * for (const path of entries.value ?? []) await deleteCacheFile(path)
  * ```
  */
-export async function listCachedRoleCredentials(options: CacheOptions = {}): Promise<Result<string[], CacheReadError>> {
-  const files = await jsonFilesOf(cliCacheDir(options))
-  return files.ok ? { ok: true, value: files.value.filter(({ data }) => data.ProviderType === 'sso').map(({ path }) => path) } : files
+export function listCachedRoleCredentials(options: CacheOptions = {}): Promise<Result<string[], CacheReadError | ValidationError>> {
+  return guarded(async () => {
+    const files = await jsonFilesOf(cliCacheDir(options))
+    return files.ok ? { ok: true, value: files.value.filter(({ data }) => data.ProviderType === 'sso').map(({ path }) => path) } : files
+  })
 }

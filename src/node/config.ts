@@ -9,13 +9,14 @@
 import { homedir } from 'node:os'
 import { join, sep } from 'node:path'
 import { loadSharedConfigFiles, type IniData, type IniSection } from './ini'
-import type { Result } from '../errors'
-import type {
-  InconsistentSsoConfigError,
-  MissingSsoConfigError,
-  ServicesSectionNotFoundError,
-  SsoConfigError,
-  SsoSessionNotFoundError,
+import type { Result, ValidationError } from '../errors'
+import {
+  guarded,
+  type InconsistentSsoConfigError,
+  type MissingSsoConfigError,
+  type ServicesSectionNotFoundError,
+  type SsoConfigError,
+  type SsoSessionNotFoundError,
 } from './errors'
 
 /** Environment variables, as `process.env` holds them. */
@@ -90,12 +91,6 @@ const own = <T>(object: Readonly<Record<string, T>> | undefined, key: string): T
  *
  * @param options - `home`, or `env` to read (default `process.env`).
  * @returns The directory. Never throws.
- * @example
- * ```ts
- * import { homeDir } from 'ssooidc/node'
- *
- * console.log(homeDir({ env: { HOME: '/tmp/test-home' } })) // /tmp/test-home
- * ```
  */
 export function homeDir(options: HomeOptions = {}): string {
   if (options.home) return options.home
@@ -119,13 +114,6 @@ const expand = (path: string, options: HomeOptions): string => (path.startsWith(
  *
  * @param options - The files, `env` and `home`.
  * @returns The two paths. Never throws.
- * @example
- * ```ts
- * import { sharedConfigFiles } from 'ssooidc/node'
- *
- * const { configFile } = sharedConfigFiles({ env: { HOME: '/home/me', AWS_CONFIG_FILE: '~/work/config' } })
- * console.log(configFile) // /home/me/work/config
- * ```
  */
 export function sharedConfigFiles(options: ConfigOptions = {}): { configFile: string; credentialsFile: string } {
   const env = options.env ?? process.env
@@ -141,12 +129,6 @@ export function sharedConfigFiles(options: ConfigOptions = {}): { configFile: st
  *
  * @param options - `profile` and `env`.
  * @returns The profile name. Never throws.
- * @example
- * ```ts
- * import { profileName } from 'ssooidc/node'
- *
- * console.log(profileName({ env: { AWS_PROFILE: 'dev' } })) // dev
- * ```
  */
 export function profileName(options: ConfigOptions = {}): string {
   return options.profile || (options.env ?? process.env).AWS_PROFILE || 'default'
@@ -157,12 +139,6 @@ export function profileName(options: ConfigOptions = {}): string {
  *
  * @param raw - The configured value.
  * @returns The scopes, possibly none. Never throws.
- * @example
- * ```ts
- * import { parseScopes } from 'ssooidc/node'
- *
- * parseScopes(' sso:account:access , ,codewhisperer:completions') // ['sso:account:access', 'codewhisperer:completions']
- * ```
  */
 export function parseScopes(raw: string): string[] {
   return raw
@@ -262,8 +238,8 @@ function endpointsOf(files: Files, profile: string, env: Env): Result<Configured
  * )
  * ```
  */
-export async function resolveConfiguredEndpoints(options: ConfigOptions = {}): Promise<Result<ConfiguredEndpoints, ServicesSectionNotFoundError>> {
-  return endpointsOf(await loadFiles(options), profileName(options), options.env ?? process.env)
+export function resolveConfiguredEndpoints(options: ConfigOptions = {}): Promise<Result<ConfiguredEndpoints, ServicesSectionNotFoundError | ValidationError>> {
+  return guarded(async () => endpointsOf(await loadFiles(options), profileName(options), options.env ?? process.env))
 }
 
 /**
@@ -298,7 +274,11 @@ export async function resolveConfiguredEndpoints(options: ConfigOptions = {}): P
  * }
  * ```
  */
-export async function resolveSsoConfig(options: ConfigOptions = {}): Promise<Result<SsoConfig, SsoConfigError>> {
+export function resolveSsoConfig(options: ConfigOptions = {}): Promise<Result<SsoConfig, SsoConfigError | ValidationError>> {
+  return guarded(() => resolve(options))
+}
+
+async function resolve(options: ConfigOptions): Promise<Result<SsoConfig, SsoConfigError>> {
   const files = await loadFiles(options)
   const name = profileName(options)
   const env = options.env ?? process.env

@@ -6,7 +6,7 @@
  * @module
  */
 import { getRoleCredentials, type GetRoleCredentialsError } from '../portal/operations'
-import type { Result } from '../errors'
+import type { Result, ValidationError } from '../errors'
 import { createTokenProvider, type SsoToken, type TokenProviderError } from '../sessions'
 import type { Options } from '../request'
 import {
@@ -17,7 +17,7 @@ import {
   type RoleCredentials,
 } from './cache'
 import { resolveSsoConfig, type ConfigOptions, type SsoConfig } from './config'
-import type { CacheWriteError, MissingSsoConfigError, SsoConfigError } from './errors'
+import { guarded, type CacheWriteError, type MissingSsoConfigError, type SsoConfigError } from './errors'
 
 /** The options of every operation among a Node function's options (the endpoint and region come from the config). */
 export const callOptions = (options: Options): Options => {
@@ -36,7 +36,7 @@ export interface GetSsoTokenOptions extends ConfigOptions, Omit<Options, 'region
 }
 
 /** The error union of {@link getSsoToken}: the config's, and the token provider's. */
-export type GetSsoTokenError = SsoConfigError | TokenProviderError
+export type GetSsoTokenError = SsoConfigError | TokenProviderError | ValidationError
 
 /** A token for a profile or sso-session, and the configuration it was found by. */
 export interface SsoTokenOfProfile {
@@ -67,10 +67,18 @@ export interface SsoTokenOfProfile {
  * else if (result.error.name === 'NoSessionError' || result.error.name === 'SessionExpiredError') console.log('run: ssooidc login --profile dev')
  * ```
  */
-export async function getSsoToken(options: GetSsoTokenOptions = {}): Promise<Result<SsoTokenOfProfile, GetSsoTokenError>> {
+export function getSsoToken(options: GetSsoTokenOptions = {}): Promise<Result<SsoTokenOfProfile, GetSsoTokenError>> {
+  return guarded(() => tokenOf(options))
+}
+
+async function tokenOf(options: GetSsoTokenOptions): Promise<Result<SsoTokenOfProfile, GetSsoTokenError>> {
   const config = await resolveSsoConfig(options)
-  if (!config.ok) return config
-  const { sessionName, startUrl, region, endpoints } = config.value
+  return config.ok ? tokenFor(config.value, options) : config
+}
+
+/** The token of a resolved config: from its cache file, refreshed there when needed. */
+async function tokenFor(config: SsoConfig, options: GetSsoTokenOptions): Promise<Result<SsoTokenOfProfile, GetSsoTokenError>> {
+  const { sessionName, startUrl, region, endpoints } = config
   const getToken = createTokenProvider({
     ...callOptions(options),
     storage: tokenCacheStorage({ env: options.env, home: options.home }),
@@ -80,7 +88,7 @@ export async function getSsoToken(options: GetSsoTokenOptions = {}): Promise<Res
     ...(endpoints.oidcEndpoint && { endpoint: endpoints.oidcEndpoint }),
   })
   const token = await getToken({ forceRefresh: options.forceRefresh, signal: options.signal })
-  return token.ok ? { ok: true, value: { token: token.value, config: config.value } } : token
+  return token.ok ? { ok: true, value: { token: token.value, config } } : token
 }
 
 /** Options of {@link getProfileCredentials}: those of {@link getSsoToken}, and a role other than the profile's. */
@@ -123,9 +131,11 @@ export type GetProfileCredentialsError = GetSsoTokenError | GetRoleCredentialsEr
  * if (credentials.ok) console.log(credentials.value.accessKeyId, new Date(credentials.value.expiration))
  * ```
  */
-export async function getProfileCredentials(
-  options: GetProfileCredentialsOptions = {},
-): Promise<Result<ProfileCredentials, GetProfileCredentialsError>> {
+export function getProfileCredentials(options: GetProfileCredentialsOptions = {}): Promise<Result<ProfileCredentials, GetProfileCredentialsError>> {
+  return guarded(() => credentialsOf(options))
+}
+
+async function credentialsOf(options: GetProfileCredentialsOptions): Promise<Result<ProfileCredentials, GetProfileCredentialsError>> {
   const config = await resolveSsoConfig(options)
   if (!config.ok) return config
   const { sessionName, startUrl, region, endpoints } = config.value
@@ -142,7 +152,7 @@ export async function getProfileCredentials(
   if (cached.ok && !options.forceRefresh && isRoleCredentialsUsable(cached.value)) {
     return { ok: true, value: { ...cached.value, accountId, cached: true } }
   }
-  const token = await getSsoToken(options)
+  const token = await tokenFor(config.value, options)
   if (!token.ok) return token
   const role = await getRoleCredentials(
     { accessToken: token.value.token.accessToken, accountId, roleName },

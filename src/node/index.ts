@@ -19,46 +19,23 @@ export type {
 } from './credentials'
 export { startCallbackServer } from './loopback'
 export type { CallbackServer, CallbackOptions, AuthorizationError, SignInTimeoutError } from './loopback'
-export { resolveSsoConfig, resolveConfiguredEndpoints, homeDir, sharedConfigFiles, profileName, parseScopes } from './config'
+export { resolveSsoConfig, resolveConfiguredEndpoints } from './config'
 export type { Env, HomeOptions, ConfigOptions, ConfiguredEndpoints, SsoConfig } from './config'
 export {
-  pythonJson,
-  ssoCacheDir,
-  cliCacheDir,
-  tokenCacheKey,
-  tokenCachePath,
-  registrationCacheKey,
-  registrationCachePath,
-  roleCredentialsCacheKey,
-  roleCredentialsCachePath,
-  formatTokenCache,
   readTokenCache,
   writeTokenCache,
   tokenCacheStorage,
   listCachedTokens,
   CachedRegistration,
-  registerClientInput,
-  toCachedRegistration,
   readRegistrationCache,
-  isRegistrationUsable,
   writeRegistrationCache,
   RoleCredentials,
   readRoleCredentialsCache,
-  isRoleCredentialsUsable,
   writeRoleCredentialsCache,
   listCachedRoleCredentials,
   deleteCacheFile,
 } from './cache'
-export type {
-  CacheOptions,
-  RegistrationFlow,
-  TokenCacheRef,
-  RegistrationRef,
-  RoleCredentialsRef,
-  PythonJsonOptions,
-  CachedTokenFile,
-  RegisterClientInputOptions,
-} from './cache'
+export type { CacheOptions, RegistrationFlow, TokenCacheRef, RegistrationRef, RoleCredentialsRef, CachedTokenFile } from './cache'
 export type {
   ProfileNotFoundError,
   NotSsoProfileError,

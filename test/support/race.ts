@@ -14,6 +14,7 @@ import { expect } from 'vitest'
 import { createEmulator, type EmulatorOptions } from '../../src/emulator/index'
 import { listen } from '../../src/emulator/node'
 import { createToken, createTokenWithIAM, registerClient, SsoToken, startDeviceAuthorization, toSsoToken, type Fetch } from '../../src/index'
+import { cleanEnv } from './env'
 import type { Go, StoreConfig, WorkerConfig, WorkerReport } from './race-worker'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -141,7 +142,7 @@ export async function race(options: RaceOptions): Promise<RaceOutcome> {
     const started = performance.now()
     const runs = Array.from({ length: processes }, () => {
       const child = spawn(process.execPath, [worker.file], {
-        env: { ...process.env, RACE_WORKER: JSON.stringify(config) },
+        env: cleanEnv({ RACE_WORKER: JSON.stringify(config) }),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       })
       children.push(child)
