@@ -251,7 +251,7 @@ export const backoff = (n: number, throttled: boolean, hint = 0): number => {
 }
 
 /** The server's retry hint in milliseconds, as the SDK's `parseRetryAfterHeader` reads it; 0 when none. */
-export function retryAfter(headers: Headers): number {
+function retryAfter(headers: Headers): number {
   const after = headers.get('retry-after') ?? ''
   const hint = Number(headers.get('x-amz-retry-after') ?? (/^[\d.]+$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now()))
   return hint > 0 ? hint : 0

@@ -16,7 +16,7 @@ import type { CreateTokenOutput } from './schemas'
  * A date-time, read as leniently as botocore (dateutil) and the JS SDK (`new Date`) read it: RFC 3339 with or
  * without fractional seconds (botocore writes none, the JS SDK milliseconds), or anything else `Date.parse` reads.
  */
-const time = /* @__PURE__ */ v.custom<string>((t) => typeof t === 'string' && Date.parse(t) > 0, 'expected RFC 3339 date-time')
+export const time = /* @__PURE__ */ v.custom<string>((t) => typeof t === 'string' && Date.parse(t) > 0, 'expected RFC 3339 date-time')
 const ostr = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.string())
 
 /** The members of a session record, for {@link SsoToken} and for the checks of this module. */

@@ -18,7 +18,7 @@ import * as v from 'valibot'
 import { invalidInput, toIssues, type Result, type ValidationError, type ValidationIssue } from '../errors'
 import { collectSecrets, scrubber, textOf } from '../redact'
 import type { RegisterClientInput, RegisterClientOutput } from '../schemas'
-import { rfc3339, SsoToken, type TokenStorage } from '../sessions'
+import { rfc3339, SsoToken, time, type TokenStorage } from '../sessions'
 import { homeDir, type HomeOptions } from './config'
 import { guarded, type CacheNotFoundError, type CacheReadError, type CacheReadFailure, type CacheWriteError, type InvalidCacheError } from './errors'
 
@@ -563,7 +563,6 @@ export function listCachedTokens(options: CacheOptions = {}): Promise<Result<Cac
 // ---------------------------------------------------------------------------------------------------------------
 // The registration cache
 
-const time = /* @__PURE__ */ v.custom<string>((t) => typeof t === 'string' && Date.parse(t) > 0, 'expected RFC 3339 date-time')
 const strings = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.array(/* @__PURE__ */ v.string()))
 
 /**

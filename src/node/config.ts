@@ -163,7 +163,8 @@ const knownProfile = (files: Files, name: string): IniSection | undefined => {
 const SSO_KEYS = ['sso_start_url', 'sso_account_id', 'sso_session', 'sso_region', 'sso_role_name']
 const REQUIRED = ['sso_start_url', 'sso_region']
 
-const missingError = (missing: string[], legacy: boolean): { ok: false; error: MissingSsoConfigError } => ({
+/** The AWS CLI's error for missing SSO settings (with its advice for a legacy profile). */
+export const missingError = (missing: string[], legacy: boolean): { ok: false; error: MissingSsoConfigError } => ({
   ok: false,
   error: {
     name: 'MissingSsoConfigError',

@@ -16,7 +16,7 @@ import {
   writeRoleCredentialsCache,
   type RoleCredentials,
 } from './cache'
-import { resolveSsoConfig, type ConfigOptions, type SsoConfig } from './config'
+import { missingError, resolveSsoConfig, type ConfigOptions, type SsoConfig } from './config'
 import { guarded, type CacheWriteError, type MissingSsoConfigError, type SsoConfigError } from './errors'
 
 /** The options of every operation among a Node function's options (the endpoint and region come from the config). */
@@ -142,9 +142,7 @@ async function credentialsOf(options: GetProfileCredentialsOptions): Promise<Res
   const accountId = options.accountId ?? config.value.accountId
   const roleName = options.roleName ?? config.value.roleName
   if (!accountId || !roleName) {
-    const missing = [...(accountId ? [] : ['sso_account_id']), ...(roleName ? [] : ['sso_role_name'])]
-    const message = `Missing the following required SSO configuration values: ${missing.join(', ')}.`
-    return { ok: false, error: { name: 'MissingSsoConfigError', message, missing } }
+    return missingError([...(accountId ? [] : ['sso_account_id']), ...(roleName ? [] : ['sso_role_name'])], false)
   }
   const files = { env: options.env, home: options.home }
   const ref = { accountId, roleName, sessionName, startUrl }

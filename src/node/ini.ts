@@ -24,7 +24,7 @@ const BLOCKED = ['__proto__', 'profile __proto__']
  * `key =` with no value opens indented sub-keys (`key.sub`); a `__proto__` profile is refused (it throws, and the
  * loader reads the file as empty, as the SDK's does).
  */
-export function parseIni(text: string): IniData {
+function parseIni(text: string): IniData {
   const map: IniData = Object.create(null)
   let section: string | undefined
   let subSection: string | undefined
@@ -76,10 +76,9 @@ function configData(data: IniData): IniData {
  */
 export async function loadSharedConfigFiles(configFile: string, credentialsFile: string): Promise<{ config: IniData; credentials: IniData }> {
   const load = (path: string, shape: (data: IniData) => IniData) =>
-    readFile(path, 'utf8').then(
-      (text) => shape(parseIni(text)),
-      () => Object.create(null) as IniData,
-    ).catch(() => Object.create(null) as IniData)
+    readFile(path, 'utf8')
+      .then((text) => shape(parseIni(text)))
+      .catch(() => Object.create(null) as IniData)
   const [config, credentials] = await Promise.all([load(configFile, configData), load(credentialsFile, (data) => data)])
   return { config, credentials }
 }
