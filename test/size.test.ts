@@ -10,9 +10,9 @@ const BUDGETS: Record<string, number> = {
   createToken: 5500,
   'registerClient + startDeviceAuthorization + createToken': 6500,
   'the whole API': 10_000,
-  // Issue 7: a session that stays signed in costs at most 1 KB over the operation it refreshes with.
+  // Issue 7: a session that stays signed in, with the operation it refreshes with, ≤ 6.5 KB.
   'createTokenProvider + refreshSession + createToken': 6500,
-  // Issue 8 asks 5 KB for getRoleCredentials alone. Not met: it measures 5.31 KB, the request path every operation
+  // Issue 8 asks 5 KB for getRoleCredentials alone. Not met: it measures 5.32 KB, the request path every operation
   // shares being 4.8 KB of it (README, "Size"); held here at what it measures, so that it cannot grow unseen.
   getRoleCredentials: 5350,
   'the whole portal API': 6500,
