@@ -230,6 +230,18 @@ export const describeIssues = (what: string, issues: readonly ValidationIssue[])
 export const unreadableInput = (): { ok: false; error: ValidationError } =>
   invalidInput([{ path: '', message: 'could not be read (a getter threw)' }])
 
+/**
+ * Runs the body of an exported function so that nothing escapes it: input or options that throw when read (a
+ * getter, a Proxy, `null` where an object goes) are a ValidationError Result, as everywhere in the library.
+ */
+export async function guarded<T>(body: () => Promise<T> | T): Promise<T | { ok: false; error: ValidationError }> {
+  try {
+    return await body()
+  } catch {
+    return unreadableInput()
+  }
+}
+
 /** The failed Result of input or options that did not pass their schemas. */
 export const invalidInput = (issues: ValidationIssue[]): { ok: false; error: ValidationError } => ({
   ok: false,

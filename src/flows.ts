@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot'
 import { resolveEndpoint, type EndpointOptions } from './endpoint'
-import { invalidInput, toIssues, unreadableInput, type EndpointError, type Result, type ValidationError } from './errors'
+import { guarded, invalidInput, toIssues, unreadableInput, type EndpointError, type Result, type ValidationError } from './errors'
 import { createToken, type CreateTokenError } from './operations'
 import { ABORTED, retryKind, sleep, type Options } from './request'
 import type { CreateTokenOutput } from './schemas'
@@ -74,16 +74,12 @@ export interface PollTokenOptions extends Options {
  * if (token.ok) console.log('signed in; expires in', token.value.expiresIn, 's')
  * ```
  */
-export async function pollToken(
+export function pollToken(
   input: PollTokenInput,
   options: PollTokenOptions = {},
 ): Promise<Result<CreateTokenOutput, CreateTokenError>> {
-  try {
-    return await poll(input, options)
-  } catch {
-    // Only a hostile input or options object (a throwing getter, a Proxy) gets here: nothing was sent.
-    return unreadableInput()
-  }
+  // Only a hostile input or options object (a throwing getter, a Proxy) throws here: nothing was sent.
+  return guarded(() => poll(input, options))
 }
 
 async function poll(input: PollTokenInput, options: PollTokenOptions): Promise<Result<CreateTokenOutput, CreateTokenError>> {

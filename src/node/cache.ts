@@ -15,12 +15,12 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import * as v from 'valibot'
-import { invalidInput, toIssues, type Result, type ValidationError, type ValidationIssue } from '../errors'
+import { guarded, invalidInput, toIssues, type Result, type ValidationError, type ValidationIssue } from '../errors'
 import { collectSecrets, scrubber, textOf } from '../redact'
 import type { RegisterClientInput, RegisterClientOutput } from '../schemas'
 import { rfc3339, SsoToken, time, type TokenStorage } from '../sessions'
 import { homeDir, type HomeOptions } from './config'
-import { guarded, type CacheNotFoundError, type CacheReadError, type CacheReadFailure, type CacheWriteError, type InvalidCacheError } from './errors'
+import type { CacheNotFoundError, CacheReadError, CacheReadFailure, CacheWriteError, InvalidCacheError } from './errors'
 
 /** Where the caches are: under the home directory of `home`, else of `env` (default `process.env`); see `homeDir`. */
 export type CacheOptions = HomeOptions

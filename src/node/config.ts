@@ -9,14 +9,13 @@
 import { homedir } from 'node:os'
 import { join, sep } from 'node:path'
 import { loadSharedConfigFiles, type IniData, type IniSection } from './ini'
-import type { Result, ValidationError } from '../errors'
-import {
-  guarded,
-  type InconsistentSsoConfigError,
-  type MissingSsoConfigError,
-  type ServicesSectionNotFoundError,
-  type SsoConfigError,
-  type SsoSessionNotFoundError,
+import { guarded, type Result, type ValidationError } from '../errors'
+import type {
+  InconsistentSsoConfigError,
+  MissingSsoConfigError,
+  ServicesSectionNotFoundError,
+  SsoConfigError,
+  SsoSessionNotFoundError,
 } from './errors'
 
 /** Environment variables, as `process.env` holds them. */

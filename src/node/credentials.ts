@@ -6,7 +6,7 @@
  * @module
  */
 import { getRoleCredentials, type GetRoleCredentialsError } from '../portal/operations'
-import type { Result, ValidationError } from '../errors'
+import { guarded, type Result, type ValidationError } from '../errors'
 import { createTokenProvider, type SsoToken, type TokenProviderError } from '../sessions'
 import type { Options } from '../request'
 import {
@@ -17,7 +17,7 @@ import {
   type RoleCredentials,
 } from './cache'
 import { missingError, resolveSsoConfig, type ConfigOptions, type SsoConfig } from './config'
-import { guarded, type CacheWriteError, type MissingSsoConfigError, type SsoConfigError } from './errors'
+import type { CacheWriteError, MissingSsoConfigError, SsoConfigError } from './errors'
 
 /** The options of every operation among a Node function's options (the endpoint and region come from the config). */
 export const callOptions = (options: Options): Options => {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { unreadableInput, type ValidationError, type ValidationIssue } from '../errors'
+import type { ValidationIssue } from '../errors'
 
 /** The profile named by `profile`, `AWS_PROFILE` or `default` is in neither the config nor the credentials file. */
 export interface ProfileNotFoundError {
@@ -113,14 +113,3 @@ export interface CacheWriteError {
 /** The errors of reading one cache file. */
 export type CacheReadFailure = CacheNotFoundError | InvalidCacheError | CacheReadError
 
-/**
- * Runs the body of an exported function so that nothing escapes it: options or refs that throw when read (a
- * getter, a Proxy, `null` where an object goes) are a ValidationError Result, as everywhere in the library.
- */
-export async function guarded<T>(body: () => Promise<T> | T): Promise<T | { ok: false; error: ValidationError }> {
-  try {
-    return await body()
-  } catch {
-    return unreadableInput()
-  }
-}

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { timingSafeEqual } from 'node:crypto'
-import { invalidInput, unreadableInput, type AbortError, type NetworkError, type Result, type ValidationError } from '../errors'
+import { guarded, invalidInput, type AbortError, type NetworkError, type Result, type ValidationError } from '../errors'
 import { textOf } from '../redact'
 import { ABORTED } from '../request'
 
@@ -95,12 +95,7 @@ const same = (a: string, b: string) => {
 export async function startCallbackServer(
   options: CallbackOptions,
 ): Promise<Result<CallbackServer, ValidationError | NetworkError>> {
-  let read
-  try {
-    read = readCallbackOptions(options)
-  } catch {
-    return unreadableInput()
-  }
+  const read = await guarded(() => readCallbackOptions(options))
   if (!read.ok) return read
   try {
     return await listen(read.value)

@@ -6,7 +6,7 @@
  * @module
  */
 import { authorizeUrl, createPkce, pollToken, type PendingInfo } from '../flows'
-import { unreadableInput, type AbortError, type NetworkError, type Result, type ValidationError } from '../errors'
+import { guarded, type AbortError, type NetworkError, type Result, type ValidationError } from '../errors'
 import { createToken, registerClient, startDeviceAuthorization, type CreateTokenError, type RegisterClientError, type StartDeviceAuthorizationError } from '../operations'
 import type { Options } from '../request'
 import { toSsoToken, type SsoToken } from '../sessions'
@@ -118,12 +118,8 @@ const opener = async (url: string) => {
  * if (session.ok) console.log(`Successfully logged into Start URL: ${session.value.startUrl}`)
  * ```
  */
-export async function signIn(options: SignInOptions = {}): Promise<Result<SignedInSession, SignInError>> {
-  try {
-    return await run(options)
-  } catch {
-    return unreadableInput()
-  }
+export function signIn(options: SignInOptions = {}): Promise<Result<SignedInSession, SignInError>> {
+  return guarded(() => run(options))
 }
 
 async function run(options: SignInOptions): Promise<Result<SignedInSession, SignInError>> {
