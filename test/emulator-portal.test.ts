@@ -11,24 +11,24 @@ import {
 import fc from 'fast-check'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import model from '../model/sso/service-2.json'
-import { createEmulator, type Emulator, type EmulatorAccount, type EmulatorOptions } from '../src/emulator/index'
+import { createEmulator, type EmulatorAccount, type EmulatorOptions } from '../src/emulator/index'
 import { listen } from '../src/emulator/node'
-import { createToken, createTokenWithIAM, registerClient, startDeviceAuthorization, type Options, type Result } from '../src/index'
+import { createToken, createTokenWithIAM, registerClient, startDeviceAuthorization, type Result } from '../src/index'
 import { getRoleCredentials, listAccountRoles, listAccounts, listAllAccountRoles, listAllAccounts, logout } from '../src/portal/index'
+import { DEVICE_CODE, JWT_BEARER, TOKEN_EXCHANGE, ACCESS_TOKEN_TYPE, START_URL, APPLICATION, ASSERTION, IAM, UUID, failure, transports, value } from './support/emulator'
 
-const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code'
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
-const START_URL = 'https://my-org.awsapps.com/start'
-const APPLICATION = 'arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222'
-const ASSERTION = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl'
-const IAM = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
 const T0 = Math.floor(Date.now() / 1000) * 1000 // near real time, as CreateTokenWithIAM's SigV4 needs
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const ERROR_NAMESPACE = 'http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/'
 const BEARER = 'x-amz-sso_bearer_token'
 const UNAUTHORIZED = 'Session token not found or invalid'
+
+/** Each of the portal's four operations with `accessToken`, one after another (Logout last). */
+const everyOperation = async (accessToken: string, options: Parameters<typeof logout>[1]) => [
+  await listAccounts({ accessToken }, options),
+  await listAccountRoles({ accessToken, accountId: PRODUCTION.accountId }, options),
+  await getRoleCredentials({ accessToken, accountId: PRODUCTION.accountId, roleName: 'ReadOnlyAccess' }, options),
+  await logout({ accessToken }, options),
+]
 
 /** The default accounts, as ListAccounts lists them. */
 const PRODUCTION = { accountId: '111122223333', accountName: 'Production', emailAddress: 'aws-production@example.com' }
@@ -47,39 +47,6 @@ const listed = ({ accountId, accountName, emailAddress }: EmulatorAccount) => ({
 /** Each exception's status, from the model. */
 const statusOf = (name: string) => (model.shapes[name as keyof typeof model.shapes] as { error: { httpStatusCode: number } }).error.httpStatusCode
 
-/** How the tests reach an emulator: the library's options, and a base URL with the `fetch` that reaches it. */
-type Transport = (emulator: Emulator) => Promise<{ options: Options; base: string; fetch: typeof fetch }>
-
-/** The same suite runs with the emulator's `fetch` in process and over real HTTP on loopback. */
-const transports: [string, Transport][] = [
-  [
-    'in process',
-    async (emulator) => ({
-      options: { region: 'us-east-1', fetch: emulator.fetch, retry: 0 },
-      base: 'https://portal.sso.us-east-1.amazonaws.com',
-      fetch: emulator.fetch,
-    }),
-  ],
-  [
-    'over HTTP on loopback',
-    async (emulator) => {
-      const server = await listen(emulator, { port: 0 })
-      onTestFinished(() => server.close())
-      return { options: { region: 'us-east-1', endpoint: server.url, retry: 0 }, base: server.url, fetch }
-    },
-  ],
-]
-
-function value<T>(result: Result<T, unknown>): T {
-  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`)
-  return result.value
-}
-
-function failure<E>(result: Result<unknown, E>): E {
-  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.value)}`)
-  return result.error
-}
-
 /** A modeled exception as the library reads it from the portal. */
 const exception = (name: string, message: unknown = expect.any(String)) => ({
   name,
@@ -88,7 +55,7 @@ const exception = (name: string, message: unknown = expect.any(String)) => ({
   requestId: expect.stringMatching(UUID),
 })
 
-describe.each(transports)('The emulator\'s access portal, %s,', (_, connect) => {
+describe.each(transports('portal.sso.us-east-1.amazonaws.com'))('The emulator\'s access portal, %s,', (_, connect) => {
   /** A fresh emulator on a fake clock (starting at T0), reached through the transport. */
   async function setup(emulatorOptions: EmulatorOptions = {}) {
     let now = T0
@@ -358,12 +325,7 @@ describe.each(transports)('The emulator\'s access portal, %s,', (_, connect) => 
       const { options, signIn } = await setup()
       const [accessToken, other] = [await signIn(), await signIn()]
       expect(value(await logout({ accessToken }, options))).toStrictEqual({})
-      const after = [
-        await listAccounts({ accessToken }, options),
-        await listAccountRoles({ accessToken, accountId: PRODUCTION.accountId }, options),
-        await getRoleCredentials({ accessToken, accountId: PRODUCTION.accountId, roleName: 'ReadOnlyAccess' }, options),
-        await logout({ accessToken }, options),
-      ]
+      const after = await everyOperation(accessToken, options)
       expect(after.map(failure)).toStrictEqual(Array(4).fill(exception('UnauthorizedException', UNAUTHORIZED)))
       expect(value(await listAccounts({ accessToken: other }, options)).accountList).toHaveLength(2)
     })
@@ -382,12 +344,7 @@ describe.each(transports)('The emulator\'s access portal, %s,', (_, connect) => 
       tick(3599.999)
       expect(value(await listAccounts({ accessToken }, options)).accountList).toHaveLength(2)
       tick(0.001)
-      const after = [
-        await listAccounts({ accessToken }, options),
-        await listAccountRoles({ accessToken, accountId: PRODUCTION.accountId }, options),
-        await getRoleCredentials({ accessToken, accountId: PRODUCTION.accountId, roleName: 'ReadOnlyAccess' }, options),
-        await logout({ accessToken }, options),
-      ]
+      const after = await everyOperation(accessToken, options)
       expect(after.map(failure)).toStrictEqual(Array(4).fill(exception('UnauthorizedException', UNAUTHORIZED)))
     })
   })

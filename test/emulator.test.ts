@@ -1,57 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { AwsV4Signer } from 'aws4fetch'
 import fc from 'fast-check'
-import { describe, expect, onTestFinished, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import model from '../model/service-2.json'
-import { createEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index'
-import { listen } from '../src/emulator/node'
-import { createToken, createTokenWithIAM, registerClient, startDeviceAuthorization, type Options, type Result } from '../src/index'
+import { createEmulator, type EmulatorOptions } from '../src/emulator/index'
+import { createToken, createTokenWithIAM, registerClient, startDeviceAuthorization, type Options } from '../src/index'
+import { DEVICE_CODE, JWT_BEARER, TOKEN_EXCHANGE, ACCESS_TOKEN_TYPE, START_URL, APPLICATION, ASSERTION, IAM, UUID, failure, transports, value } from './support/emulator'
 
-const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code'
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
-const START_URL = 'https://my-org.awsapps.com/start'
 const CALLBACK = 'http://127.0.0.1/oauth/callback'
-const APPLICATION = 'arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222'
-const ASSERTION = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl'
-const IAM = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
 const T0 = Math.floor(Date.now() / 1000) * 1000 // whole seconds: issue times are exact; near real time, as SigV4 needs
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const ERROR_NAMESPACE = 'http://internal.amazon.com/coral/com.amazonaws.sso.oidc/'
-
-/** How the tests reach an emulator: the library's options, and a base URL with the `fetch` that reaches it. */
-type Transport = (emulator: Emulator) => Promise<{ options: Options; base: string; fetch: typeof fetch }>
-
-/** The same suite runs with the emulator's `fetch` in process and over real HTTP on loopback. */
-const transports: [string, Transport][] = [
-  [
-    'in process',
-    async (emulator) => ({
-      options: { region: 'us-east-1', fetch: emulator.fetch, retry: 0 },
-      base: 'https://oidc.us-east-1.amazonaws.com',
-      fetch: emulator.fetch,
-    }),
-  ],
-  [
-    'over HTTP on loopback',
-    async (emulator) => {
-      const server = await listen(emulator, { port: 0 })
-      onTestFinished(() => server.close())
-      return { options: { region: 'us-east-1', endpoint: server.url, retry: 0 }, base: server.url, fetch }
-    },
-  ],
-]
-
-function value<T>(result: Result<T, unknown>): T {
-  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`)
-  return result.value
-}
-
-function failure<E>(result: Result<unknown, E>): E {
-  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.value)}`)
-  return result.error
-}
 
 const challengeOf = (verifier: string) => createHash('sha256').update(verifier).digest('base64url')
 const newVerifier = () => randomBytes(48).toString('base64url')
@@ -68,7 +26,7 @@ async function signed(url: string, body: string): Promise<RequestInit> {
   return { method: 'POST', headers: request.headers, body }
 }
 
-describe.each(transports)('The emulator, %s,', (_, connect) => {
+describe.each(transports('oidc.us-east-1.amazonaws.com'))('The emulator, %s,', (_, connect) => {
   /** A fresh emulator on a fake clock (starting at T0), reached through the transport. */
   async function setup(emulatorOptions: EmulatorOptions = {}) {
     let now = T0

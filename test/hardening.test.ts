@@ -10,6 +10,7 @@ import { createEmulator } from '../src/emulator/index'
 import { listen } from '../src/emulator/node'
 import { retryKind } from '../src/request'
 import { CREDENTIALS, SUCCESS_BODY, VALID_INPUT, json, recorder, wireError } from './support/wire'
+import { unhandledDuring } from './support/unhandled'
 
 const region = 'us-east-1'
 const input = VALID_INPUT.CreateToken
@@ -18,24 +19,6 @@ afterEach(() => {
   vi.useRealTimers()
   vi.restoreAllMocks()
 })
-
-/** Collects the process's unhandled rejections while `run` goes and a few turns of the event loop after. */
-async function unhandledDuring<T>(run: () => Promise<T>): Promise<{ result: T; unhandled: unknown[] }> {
-  const unhandled: unknown[] = []
-  const listener = (reason: unknown) => unhandled.push(reason)
-  // vitest's own listener would fail the file; ours records, so the assertion says what happened.
-  const others = process.listeners('unhandledRejection')
-  process.removeAllListeners('unhandledRejection')
-  process.on('unhandledRejection', listener)
-  try {
-    const result = await run()
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 5))
-    return { result, unhandled }
-  } finally {
-    process.off('unhandledRejection', listener)
-    for (const other of others) process.on('unhandledRejection', other)
-  }
-}
 
 describe('1. no promise we are handed goes unhandled', () => {
   it('a fetch that aborts the caller\'s signal and then rejects: an AbortError, and no unhandled rejection', async () => {

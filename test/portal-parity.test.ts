@@ -2,12 +2,11 @@
  * Differential tests: the official `@aws-sdk/client-sso` and ssooidc/portal, pointed at the same loopback server,
  * send the same requests (method, path, query, headers) and read every modeled error the same way.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { GetRoleCredentialsCommand, ListAccountRolesCommand, ListAccountsCommand, LogoutCommand, SSOClient } from '@aws-sdk/client-sso'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { getRoleCredentials, listAccountRoles, listAccounts, logout } from '../src/portal/index'
+import { startRecorder, type Received, type Recorder } from './support/recorder'
 
 const model = JSON.parse(readFileSync(new URL('../model/sso/service-2.json', import.meta.url), 'utf8')) as {
   operations: Record<string, { errors: { shape: string }[] }>
@@ -30,32 +29,21 @@ type Op = keyof typeof INPUT
 const COMMANDS = { GetRoleCredentials: GetRoleCredentialsCommand, ListAccounts: ListAccountsCommand, ListAccountRoles: ListAccountRolesCommand, Logout: LogoutCommand }
 const OURS = { GetRoleCredentials: getRoleCredentials, ListAccounts: listAccounts, ListAccountRoles: listAccountRoles, Logout: logout }
 
-let answer: { status: number; headers: Record<string, string>; body: string }
-const received: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = []
-let server: Server
+let recorder: Recorder
 let endpoint: string
 let sdk: SSOClient
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (chunk) => (body += chunk))
-    req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body })
-      res.writeHead(answer.status, answer.headers).end(answer.body)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  recorder = await startRecorder()
+  endpoint = recorder.endpoint
   sdk = new SSOClient({ region: 'us-east-1', endpoint, maxAttempts: 1 })
 })
 afterAll(async () => {
   sdk.destroy()
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
+  await recorder.close()
 })
 beforeEach(() => {
-  received.length = 0
+  recorder.received.length = 0
 })
 
 const sdkSend = (op: Op) =>
@@ -66,7 +54,7 @@ const sdkSend = (op: Op) =>
 const oursSend = (op: Op) => (OURS[op] as (input: unknown, options: object) => Promise<{ ok: boolean; value?: unknown; error?: unknown }>)(INPUT[op], { endpoint, region: 'us-east-1', retry: 0 })
 
 /** What a request says on the wire, but for the headers each client adds for itself (user agent, invocation ids, length). */
-const wire = (r: (typeof received)[number]) => ({
+const wire = (r: Received) => ({
   method: r.method,
   url: r.url,
   body: r.body,
@@ -77,17 +65,17 @@ const wire = (r: (typeof received)[number]) => ({
 
 describe.each(Object.keys(INPUT) as Op[])('%s, beside @aws-sdk/client-sso', (op) => {
   it('sends the same method, path, query (sorted, percent-encoded), bearer header, and no body or signature', async () => {
-    answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(SUCCESS[op]) }
+    recorder.answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(SUCCESS[op]) }
     const theirs = await sdkSend(op)
     const ours = await oursSend(op)
     expect(theirs.ok && ours.ok).toBe(true)
-    const [a, b] = received
+    const [a, b] = recorder.received
     expect(wire(b!)).toStrictEqual(wire(a!))
     expect(wire(b!)).toMatchObject({ bearer: TOKEN, body: '', authorization: undefined })
   })
 
   it('reads the same output', async () => {
-    answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(SUCCESS[op]) }
+    recorder.answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(SUCCESS[op]) }
     const { $metadata, ...value } = (await sdkSend(op)).value as Record<string, unknown>
     expect((await oursSend(op)).value).toStrictEqual(value)
   })
@@ -103,7 +91,7 @@ describe.each(Object.keys(INPUT) as Op[])('%s, beside @aws-sdk/client-sso', (op)
       'a body __type': { headers: { 'content-type': 'application/json', 'x-amzn-RequestId': 'rid-1' }, body: { __type: `com.amazonaws.switchboard.portal#${exception}`, message: 'described' } },
     }
     it.each(Object.keys(forms))('in %s reads as the same name, status, message and request id', async (form) => {
-      answer = { status, headers: forms[form]!.headers, body: JSON.stringify(forms[form]!.body) }
+      recorder.answer = { status, headers: forms[form]!.headers, body: JSON.stringify(forms[form]!.body) }
       const theirs = await sdkSend(op)
       const ours = await oursSend(op)
       expect(theirs.ok || ours.ok).toBe(false)

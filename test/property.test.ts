@@ -3,6 +3,7 @@ import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { createToken, createTokenProvider, createTokenWithIAM, refreshSession } from '../src/index'
 import { OPERATIONS, OPERATION_NAMES } from './support/ops'
+import { unhandledDuring } from './support/unhandled'
 import { SUCCESS_BODY, VALID_INPUT, allExceptions } from './support/wire'
 
 /** Any response a service, a proxy or a broken network could give. */
@@ -182,13 +183,8 @@ describe('hostile callers', () => {
   )
 
   it('createToken and createTokenWithIAM resolve, leave nothing unhandled, and show no secret', async () => {
-    const unhandled: unknown[] = []
-    const listener = (reason: unknown) => unhandled.push(reason)
-    const others = process.listeners('unhandledRejection')
-    process.removeAllListeners('unhandledRejection')
-    process.on('unhandledRejection', listener)
-    try {
-      await fc.assert(
+    const { unhandled } = await unhandledDuring(() =>
+      fc.assert(
         fc.asyncProperty(secret, secret, hostileFetch, hostileProvider, hostileHeaders, fc.boolean(), async (refreshToken, secretKey, fetchBehaviour, providerBehaviour, headers, iam) => {
           const controller = new AbortController()
           const options = {
@@ -212,13 +208,9 @@ describe('hostile callers', () => {
           }
         }),
         { numRuns: 300 },
-      )
-      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 10))
-      expect(unhandled).toStrictEqual([])
-    } finally {
-      process.off('unhandledRejection', listener)
-      for (const other of others) process.on('unhandledRejection', other)
-    }
+      ),
+    )
+    expect(unhandled).toStrictEqual([])
   }, 60_000)
 })
 

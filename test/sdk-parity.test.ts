@@ -2,8 +2,6 @@
  * Differential tests: the official AWS SDK v3 client and ssooidc, pointed at the same loopback server,
  * send the same requests and read the same error responses the same way.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import {
   CreateTokenCommand,
   CreateTokenWithIAMCommand,
@@ -14,6 +12,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { OPERATIONS, OPERATION_NAMES } from './support/ops'
 import { CREDENTIALS, OAUTH_CODE, SUCCESS_BODY, VALID_INPUT, errorsOf, statusOf } from './support/wire'
+import { startRecorder, type Recorder } from './support/recorder'
 
 const COMMANDS = {
   RegisterClient: RegisterClientCommand,
@@ -22,33 +21,21 @@ const COMMANDS = {
   CreateTokenWithIAM: CreateTokenWithIAMCommand,
 } as const
 
-/** What the server answers next, and what it received. */
-let answer: { status: number; headers: Record<string, string>; body: string }
-const received: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = []
-let server: Server
+let recorder: Recorder
 let endpoint: string
 let sdk: SSOOIDCClient
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (chunk) => (body += chunk))
-    req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body })
-      res.writeHead(answer.status, answer.headers).end(answer.body)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  recorder = await startRecorder()
+  endpoint = recorder.endpoint
   sdk = new SSOOIDCClient({ region: 'us-east-1', endpoint, credentials: CREDENTIALS, maxAttempts: 1 })
 })
 afterAll(async () => {
   sdk.destroy()
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
+  await recorder.close()
 })
 beforeEach(() => {
-  received.length = 0
+  recorder.received.length = 0
 })
 
 type Settled = { ok: boolean; value?: object; error?: unknown }
@@ -63,11 +50,11 @@ describe.each(OPERATION_NAMES)('%s, beside the AWS SDK v3', (op) => {
   const name = op as keyof typeof COMMANDS
 
   it('sends the same method, path, content type and JSON body', async () => {
-    answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(SUCCESS_BODY[name]) }
+    recorder.answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(SUCCESS_BODY[name]) }
     const theirs = await sdkSend(name)
     const ours = await oursSend(op)
     expect(theirs.ok && ours.ok).toBe(true)
-    const [a, b] = received
+    const [a, b] = recorder.received
     expect({ method: b!.method, url: b!.url, type: b!.headers['content-type'], body: JSON.parse(b!.body) }).toStrictEqual({
       method: a!.method,
       url: a!.url,
@@ -77,7 +64,7 @@ describe.each(OPERATION_NAMES)('%s, beside the AWS SDK v3', (op) => {
   })
 
   it('reads the same output', async () => {
-    answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(SUCCESS_BODY[name]) }
+    recorder.answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(SUCCESS_BODY[name]) }
     const theirs = await sdkSend(name)
     const ours = await oursSend(op)
     const { $metadata, ...value } = (theirs.value ?? {}) as Record<string, unknown>
@@ -94,7 +81,7 @@ describe.each(OPERATION_NAMES)('%s, beside the AWS SDK v3', (op) => {
       'a body `__type`': { headers: { 'content-type': 'application/json', 'x-amzn-RequestId': 'rid-1' }, body: { __type: `com.amazonaws.ssooidc#${exception}`, error: OAUTH_CODE[exception], error_description: 'described' } },
     }
     it.each(Object.keys(forms) as (keyof typeof forms)[])('in %s reads as the same name, status, error, description and request id', async (form) => {
-      answer = { status: statusOf(exception), headers: forms[form].headers, body: JSON.stringify(forms[form].body) }
+      recorder.answer = { status: statusOf(exception), headers: forms[form].headers, body: JSON.stringify(forms[form].body) }
       const theirs = await sdkSend(name)
       const ours = await oursSend(op)
       expect(theirs.ok || ours.ok).toBe(false)
