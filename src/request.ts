@@ -54,7 +54,8 @@ export interface Options extends EndpointOptions {
   headers?: HeadersInit | undefined
 }
 
-const isSignal = (s: unknown): boolean =>
+/** Whether `s` works as an AbortSignal (any realm's, or a polyfill's): what every `signal` option is checked against. */
+export const isSignal = (s: unknown): boolean =>
   typeof (s as AbortSignal)?.addEventListener === 'function' &&
   typeof (s as AbortSignal).removeEventListener === 'function' &&
   typeof (s as AbortSignal).aborted === 'boolean'

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { timingSafeEqual } from 'node:crypto'
 import { guarded, invalidInput, type AbortError, type NetworkError, type Result, type ValidationError } from '../errors'
 import { textOf } from '../redact'
-import { ABORTED } from '../request'
+import { ABORTED, isSignal } from '../request'
 
 /** The authorization server redirected with an error (the user refused, an invalid request). */
 export interface AuthorizationError {
@@ -122,7 +122,7 @@ function readCallbackOptions(options: CallbackOptions): Result<Settings, Validat
     typeof state !== 'string' || !state ? { path: 'state', message: 'must be a non-empty string' } : undefined,
     isDuration(timeout) ? undefined : { path: 'timeout', message: 'must be a positive number of milliseconds' },
     isDuration(requestTimeout) ? undefined : { path: 'requestTimeout', message: 'must be a positive number of milliseconds' },
-    signal === undefined || signal instanceof AbortSignal ? undefined : { path: 'signal', message: 'must be an AbortSignal' },
+    signal === undefined || isSignal(signal) ? undefined : { path: 'signal', message: 'must be an AbortSignal' },
   ].filter((issue) => issue !== undefined)
   if (issues.length) return invalidInput(issues)
   return { ok: true, value: { state, timeout: Math.min(timeout, LONGEST), requestTimeout: Math.min(requestTimeout, LONGEST), signal } }
