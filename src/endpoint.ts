@@ -62,8 +62,11 @@ const fail = (message: string): { ok: false; error: EndpointError } => ({
   error: { name: 'EndpointError', message },
 })
 
-/** An RFC 1123 host label, as the SDKs' `isValidHostLabel`: nothing in it can add a dot, a port or a path. */
-const HOST_LABEL = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/
+/**
+ * An RFC 1123 host label, as the SDKs' `isValidHostLabel`, of a region {@link readOptions} has lower-cased: nothing
+ * in it can add a dot, a port or a path.
+ */
+const HOST_LABEL = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/
 
 /** `localhost`, 127.0.0.0/8 or ::1: the only hosts plain `http:` may reach. */
 export const isLoopback = (hostname: string): boolean =>
@@ -127,7 +130,7 @@ export function endpointOf(options: CheckedEndpointOptions, prefix = 'oidc'): Re
   if (region == null) return fail('Invalid Configuration: Missing Region')
   if (!HOST_LABEL.test(region)) return fail('Invalid Configuration: the region is not a valid host label')
   const [name, , dnsSuffix, dualStackDnsSuffix, supportsFips, supportsDual] =
-    PARTITIONS.find((p) => p[6].includes(region)) ?? PARTITIONS.find((p) => p[1].test(region)) ?? PARTITIONS[0]! // aws
+    PARTITIONS.find((p) => p[1].test(region)) ?? PARTITIONS[0]! // aws
   // The rule set's refusals for a partition without FIPS or dual-stack. There is none today (src/partitions.ts),
   // and as an expression over those constants, bundlers drop the branch and its messages.
   const unsupported =

@@ -5,7 +5,7 @@
  * @module
  */
 import { objectOf, rawErrorType, readServiceError, text, type CallError, type CredentialsError, type Result, type ServiceException } from './errors'
-import { send, type Operation, type Options, type Service } from './request'
+import { jsonBody, send, type Operation, type Options, type Service } from './request'
 import {
   CreateTokenInput,
   CreateTokenOutput,
@@ -81,6 +81,7 @@ const TOKEN_WITH_IAM_ERRORS = /* @__PURE__ */ (TOKEN_ERRORS as readonly string[]
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const REGISTER_CLIENT = {
   service: OIDC,
+  bind: jsonBody,
   path: '/client/register',
   input: RegisterClientInput,
   output: RegisterClientOutput,
@@ -90,6 +91,7 @@ export const REGISTER_CLIENT = {
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const START_DEVICE_AUTHORIZATION = {
   service: OIDC,
+  bind: jsonBody,
   path: '/device_authorization',
   input: StartDeviceAuthorizationInput,
   output: StartDeviceAuthorizationOutput,
@@ -99,6 +101,7 @@ export const START_DEVICE_AUTHORIZATION = {
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const CREATE_TOKEN = {
   service: OIDC,
+  bind: jsonBody,
   path: '/token',
   input: CreateTokenInput,
   output: CreateTokenOutput,
@@ -108,11 +111,11 @@ export const CREATE_TOKEN = {
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const CREATE_TOKEN_WITH_IAM = {
   service: OIDC_IAM,
+  bind: signIam,
   path: '/token?aws_iam=t',
   input: CreateTokenWithIAMInput,
   output: CreateTokenWithIAMOutput,
   errors: TOKEN_WITH_IAM_ERRORS,
-  sign: signIam,
 } satisfies Operation<typeof CreateTokenWithIAMInput, typeof CreateTokenWithIAMOutput, ServiceException, CredentialsError>
 
 /** The error union of `registerClient`: its modeled exceptions, then the errors of any call. */

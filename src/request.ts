@@ -91,20 +91,6 @@ function checkOptions(raw: unknown, issues: ValidationIssue[]): CheckedOptions {
 export type CheckedOptions = Omit<Options, 'headers'> & { headers?: Headers | undefined; credentials?: unknown }
 
 /**
- * Signs the request in place (headers), once per attempt, within the attempt's deadline (`signal` aborts when
- * the caller's signal does or the `timeout` passes); adds the secrets it used to `secrets`, and returns an error
- * `E` (or an EndpointError, or an AbortError when `signal` ends the wait for credentials) when it cannot.
- */
-export type Signer<E> = (request: {
-  url: string
-  headers: Headers
-  body: string
-  options: CheckedOptions
-  secrets: string[]
-  signal: AbortSignal | undefined
-}) => Promise<E | EndpointError | AbortError | undefined>
-
-/**
  * Reads an error response of a service into its modeled exception (one of `names`) or an UnknownServiceError,
  * which gets `message` when one is given (a refused redirect).
  */
@@ -117,29 +103,42 @@ export interface Service<X> {
 }
 
 /**
- * Where an operation's input goes on the wire: from the checked input and the URL (endpoint and path), the URL
- * with its query, the body (none for no body), and the request's own headers. Without one, the whole input is the
- * JSON body, as every SSO OIDC operation sends it; {@link bindings} makes one from the model's HTTP traits for
- * an operation with no body, as every access portal operation.
+ * Where an operation's input goes on the wire, on every attempt: given the URL (endpoint and path), the checked
+ * input and the request's headers (the caller's), a binder sets the operation's own headers over them and returns
+ * the URL with its query and the body (none for no body). {@link jsonBody} sends the whole input as a JSON body, as
+ * every SSO OIDC operation; {@link bindings} makes one from the model's HTTP traits for an operation with no body,
+ * as every access portal operation; CreateTokenWithIAM's also signs, within the attempt's deadline (`signal`
+ * aborts when the caller's signal does or the `timeout` passes), adds the secrets it used to `secrets`, and
+ * returns an error `E` instead when it cannot. Each bundle holds only the binders its operations use.
  */
-export type Binder = (url: string, input: Record<string, unknown>) => [url: string, body: string | undefined, headers: Record<string, string>]
+export type Binder<E = never> = (
+  url: string,
+  input: Record<string, unknown>,
+  headers: Headers,
+  options: CheckedOptions,
+  secrets: string[],
+  signal: AbortSignal | undefined,
+) => Bound | Promise<Bound | E | EndpointError | AbortError>
+
+/** What a {@link Binder} gives: the URL with its query, and the body. */
+export type Bound = [url: string, body: string | undefined]
 
 /**
- * What an operation declares, from the model: its service, method and path; where its input members go when not
- * all in a JSON body ({@link bindings}); its schemas; its modeled exceptions; and (CreateTokenWithIAM) a signer.
+ * What an operation declares, from the model: its service, method and path; where its input members go (its
+ * {@link Binder}); its schemas; and its modeled exceptions.
  */
 export interface Operation<I extends v.GenericSchema, O extends v.GenericSchema, X extends { name: string }, E = never> {
   readonly service: Service<X>
   readonly method?: 'GET' | 'POST'
   readonly path: string
-  readonly bind?: Binder
+  readonly bind: Binder<E>
   readonly input: I
   readonly output: O
   readonly errors: readonly X['name'][]
-  readonly sign?: Signer<E>
 }
 
-const JSON_TYPE = { 'content-type': 'application/json' }
+/** The {@link Binder} of an operation whose whole input is its JSON body, as every SSO OIDC operation. */
+export const jsonBody: Binder = (url, input, headers) => (headers.set('content-type', 'application/json'), [url, JSON.stringify(input)])
 
 /** A URI component as the AWS SDKs encode it (`extendedEncodeURIComponent`): RFC 3986, so `!'()*` too. */
 export const encodeRfc3986 = (text: string): string =>
@@ -154,17 +153,16 @@ export const encodeRfc3986 = (text: string): string =>
  */
 export const bindings =
   (http: Readonly<Record<string, string>>): Binder =>
-  (url, input) => {
+  (url, input, headers) => {
     const query: string[] = []
-    const headers: Record<string, string> = {}
     for (const member in http) {
       const value = input[member]
       const wire = http[member]!
       if (value === undefined) continue
       if (wire[0] === '?') query.push(`${wire.slice(1)}=${encodeRfc3986(String(value))}`)
-      else headers[wire] = String(value)
+      else headers.set(wire, String(value))
     }
-    return [query.length ? `${url}?${query.join('&')}` : url, undefined, headers]
+    return [query.length ? `${url}?${query.join('&')}` : url, undefined]
   }
 
 // What the AWS SDK v3's standard retry mode retries, from `@smithy/core` retry/service-error-classification
@@ -205,15 +203,13 @@ export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefine
   })
 
 /**
- * Waits `ms` (any length: long waits go in steps, so that a timer never overflows into firing at once; nothing
- * for `NaN` or less than 0), or less if `signal` aborts; resolves `false` when aborted, and clears its timer.
+ * Waits `ms`, at most 2^31-1 ms (24.8 days: a longer timer would fire at once, and Node warns; a caller that
+ * must wait longer, as `pollToken` on a hostile interval, finds itself early and goes on), or less if `signal`
+ * aborts; resolves `false` when aborted, and clears its timer.
  */
 export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> => {
   let timer: ReturnType<typeof setTimeout> | undefined
-  const waited = new Promise<void>((resolve) => {
-    const wait = (left: number) => (timer = left > MAX_TIMER ? setTimeout(wait, MAX_TIMER, left - MAX_TIMER) : setTimeout(resolve, left))
-    wait(ms)
-  })
+  const waited = new Promise((resolve) => (timer = setTimeout(resolve, Math.min(ms, MAX_TIMER))))
   return abortable(waited, signal).then(
     () => true,
     () => (clearTimeout(timer), false),
@@ -309,39 +305,28 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
   let options, checkedInput
   try {
     options = checkOptions(rawOptions, issues)
-    checkedInput = v.safeParse(op.input, input)
+    checkedInput = op.input['~standard'].validate(input) as v.OutputDataset<unknown, v.BaseIssue<unknown>>
   } catch {
     return unreadableInput()
   }
-  if (checkedInput.success) collectSecrets(checkedInput.output as object, secrets)
-  else issues.push(...toIssues(checkedInput.issues))
+  if (checkedInput.issues) issues.push(...toIssues(checkedInput.issues))
+  else collectSecrets(checkedInput.value as object, secrets)
   if (issues.length) return invalidInput(issues)
   const { signal, timeout, retry = 2 } = options
   const { service, method = 'POST' } = op
   const base = endpointOf(options, service.prefix)
   if (!base.ok) return base
-  let url = base.value + op.path
-  let body: string | undefined = JSON.stringify(checkedInput.output)
-  let ours: Record<string, string> = JSON_TYPE
-  if (op.bind) [url, body, ours] = op.bind(url, checkedInput.output as Record<string, unknown>)
   const fetcher = options.fetch ?? fetch
 
   /** One attempt, signing included: everything in it is within the deadline when there is one. */
-  const once = async (deadline?: AbortSignal): Promise<Outcome<v.InferOutput<O>, X | CallError | E>> => {
-    let headers: HeadersInit = ours
-    if (options.headers || op.sign) {
-      // The caller's headers, then ours over them.
-      const merged = new Headers(options.headers)
-      for (const name in ours) merged.set(name, ours[name]!)
-      // Signed on every attempt, so that a retry carries a fresh x-amz-date.
-      const refused = await op.sign?.({ url, headers: merged, body: body!, options, secrets, signal: deadline })
-      if (refused) return { ok: false, error: refused }
-      headers = merged
-    }
-    const init = { method, body, headers, redirect: 'manual' } as RequestInit
-    if (deadline) init.signal = deadline
+  const once = async (signal?: AbortSignal): Promise<Outcome<v.InferOutput<O>, X | CallError | E>> => {
+    // Bound on every attempt, so that a signed retry carries a fresh x-amz-date; ours over the caller's headers.
+    const headers = new Headers(options.headers)
+    const bound = await op.bind(base.value + op.path, checkedInput.value as Record<string, unknown>, headers, options, secrets, signal)
+    if (!Array.isArray(bound)) return { ok: false, error: bound }
+    const [url, body] = bound
     // The whole body; as JSON where it parses (`null` members absent), else as text.
-    const response = await fetcher(url, init)
+    const response = await fetcher(url, { method, body, headers, redirect: 'manual', signal } as RequestInit)
     // An empty body is `{}`, as the SDKs read it (Logout answers none).
     let data: unknown = (await response.text()) || '{}'
     try {
@@ -350,8 +335,8 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
     const { status } = response
     const requestId = response.headers.get('x-amzn-requestid') ?? undefined
     if (status >= 200 && status < 300 && !response.redirected) {
-      const output = v.safeParse(op.output, data)
-      if (output.success) return { ok: true, value: output.output }
+      const output = op.output['~standard'].validate(data) as v.OutputDataset<unknown, v.BaseIssue<unknown>>
+      if (!output.issues) return { ok: true, value: output.value }
       const issues = toIssues(output.issues)
       const message = describeIssues(`Invalid response (HTTP ${status})`, issues)
       return { ok: false, error: { name: 'InvalidResponseError', message, status, requestId, issues } }
@@ -370,7 +355,7 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
     if (signal?.aborted) return ABORTED_RESULT
     let outcome: Outcome<v.InferOutput<O>, X | CallError | E>
     try {
-      outcome = await (signal || timeout ? withDeadline(once, signal, timeout) : once())
+      outcome = await withDeadline(once, signal, timeout)
     } catch (cause) {
       if (signal?.aborted) return ABORTED_RESULT
       outcome = [cause === TIMED_OUT ? { name: 'TimeoutError', message: `No response within ${timeout} ms` } : networkError(cause), 'transient', 0]

@@ -11,7 +11,7 @@ import * as v from 'valibot'
 import { Credentials } from './schemas'
 import type { CredentialsError } from './errors'
 import { collectSecrets } from './redact'
-import { ABORTED, abortable, encodeRfc3986, type Signer } from './request'
+import { ABORTED, abortable, encodeRfc3986, jsonBody, type Binder, type Bound } from './request'
 
 /** Credentials, or an async function that returns them (a provider, as in the AWS SDK v3). */
 export type CredentialsOption = Credentials | (() => Promise<Credentials> | Credentials)
@@ -65,10 +65,11 @@ export async function signHeaders(
 }
 
 /**
- * The Signer of CreateTokenWithIAM: credentials resolved (the wait ends with the attempt's deadline: the caller's
- * signal or the timeout), checked, used.
+ * The {@link Binder} of CreateTokenWithIAM: a JSON body, signed with the credentials resolved (the wait ends with
+ * the attempt's deadline: the caller's signal or the timeout) and checked.
  */
-export const signIam: Signer<CredentialsError> = async ({ url, headers, body, options, secrets, signal }) => {
+export const signIam: Binder<CredentialsError> = async (endpoint, input, headers, options, secrets, signal) => {
+  const [url, body] = jsonBody(endpoint, input, headers, options, secrets, signal) as Bound
   if (!options.region) return { name: 'EndpointError', message: 'Invalid Configuration: Missing Region' }
   let credentials: unknown = options.credentials
   try {
@@ -85,6 +86,6 @@ export const signIam: Signer<CredentialsError> = async ({ url, headers, body, op
     }
   }
   collectSecrets(checked.output, secrets)
-  await signHeaders({ url, headers, body }, checked.output, options.region)
-  return undefined
+  await signHeaders({ url, headers, body: body! }, checked.output, options.region)
+  return [url, body]
 }

@@ -10,8 +10,8 @@ vi.mock('../src/partitions', () => ({
   A_PARTITION_LACKS_FIPS: true,
   A_PARTITION_LACKS_DUALSTACK: true,
   PARTITIONS: [
-    ['aws', /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/, 'amazonaws.com', 'api.aws', true, true, []],
-    ['aws-plain', /^plain-\w+-\d+$/, 'plain.example', 'dual.plain.example', false, false, []],
+    ['aws', /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/, 'amazonaws.com', 'api.aws', true, true],
+    ['aws-plain', /^plain-\w+-\d+$/, 'plain.example', 'dual.plain.example', false, false],
   ],
 }))
 
