@@ -7,7 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 
 const { partitions } = JSON.parse(readFileSync(new URL('../model/partitions.json', import.meta.url), 'utf8'))
 const byRegex = (region) => partitions.find((p) => new RegExp(p.regionRegex).test(region))?.id ?? 'aws'
-const escape = (name) => name.replace(/[^\w]/g, '\\$&')
+// `\-` is `-` outside a character class: written plainly, in a regex that has none.
+const unescapeDashes = (regex) => (regex.includes('[') ? regex : regex.replaceAll('\\-', '-'))
+const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const rows = partitions.map((p, i) => {
   const missed = Object.keys(p.regions).filter((region) => byRegex(region) !== p.id)
   for (const region of missed) {
@@ -16,7 +18,7 @@ const rows = partitions.map((p, i) => {
   }
   return [
     p.outputs.name,
-    [p.regionRegex, ...missed.map((region) => `^${escape(region)}$`)].join('|'),
+    [unescapeDashes(p.regionRegex), ...missed.map((region) => `^${escape(region)}$`)].join('|'),
     p.outputs.dnsSuffix,
     p.outputs.dualStackDnsSuffix,
     p.outputs.supportsFIPS,

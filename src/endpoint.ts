@@ -68,9 +68,14 @@ const fail = (message: string): { ok: false; error: EndpointError } => ({
  */
 const HOST_LABEL = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/
 
-/** `localhost`, 127.0.0.0/8 or ::1: the only hosts plain `http:` may reach. */
-export const isLoopback = (hostname: string): boolean =>
-  hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+/**
+ * A serialized URL that may be a custom endpoint: `https:`, or `http:` on loopback (`localhost`, 127.0.0.0/8, ::1),
+ * with no credentials (no `@` before the path), query or fragment that could move the request elsewhere.
+ */
+const SAFE_ENDPOINT = /^(?:https:\/\/[^@/]+|http:\/\/(?:localhost|\[::1\]|127(?:\.\d+){3})(?::\d+)?)(?:\/[^?#]*)?$/
+
+/** `localhost`, 127.0.0.0/8 or ::1: the only hosts plain `http:` may reach (the emulator's redirect URIs). */
+export const isLoopback = (hostname: string): boolean => SAFE_ENDPOINT.test(`http://${hostname}/`)
 
 /**
  * Resolves the base URL of the service, as the AWS SDKs do from the service's endpoint rule set.
@@ -113,19 +118,12 @@ export function endpointOf(options: CheckedEndpointOptions, prefix = 'oidc'): Re
   if (endpoint != null) {
     if (fips) return fail('Invalid Configuration: FIPS and custom endpoint are not supported')
     if (dual) return fail('Invalid Configuration: Dualstack and custom endpoint are not supported')
-    // https:, or http: on loopback; no credentials, query or fragment that could move the request elsewhere.
-    // What is checked is what is used: the parsed URL (the parser trims spaces and drops tabs and newlines).
-    const url = URL.canParse(endpoint) ? new URL(endpoint) : undefined
-    if (
-      !url ||
-      url.username ||
-      url.password ||
-      /[?#]/.test(endpoint) ||
-      !(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)))
-    ) {
+    // What is checked is what is used: the parsed URL, serialized (the parser trims spaces, drops tabs and newlines).
+    const href = URL.canParse(endpoint) && new URL(endpoint).href
+    if (!href || !SAFE_ENDPOINT.test(href)) {
       return fail('Invalid Configuration: the endpoint must be https: (http: on loopback only), without credentials, query or fragment')
     }
-    return { ok: true, value: url.href.replace(/\/+$/, '') }
+    return { ok: true, value: href.replace(/\/+$/, '') }
   }
   if (region == null) return fail('Invalid Configuration: Missing Region')
   if (!HOST_LABEL.test(region)) return fail('Invalid Configuration: the region is not a valid host label')

@@ -18,8 +18,11 @@ import {
 } from './schemas'
 import { signIam, type CredentialsOption } from './sigv4'
 
+/** The input members of SSO OIDC operations whose shapes model/service-2.json marks `sensitive`. */
+const OIDC_SECRETS = ['clientSecret', 'refreshToken', 'codeVerifier', 'assertion', 'subjectToken']
+
 /** The SSO OIDC service: endpoint prefix `oidc`, and its errors read as the SDKs read them (header, `code`, `__type`, OAuth code). */
-export const OIDC: Service<ServiceException> = { prefix: 'oidc', read: readServiceError }
+export const OIDC: Service<ServiceException> = { prefix: 'oidc', read: readServiceError, secrets: OIDC_SECRETS }
 
 /**
  * CreateTokenWithIAM's errors: CreateToken's, and InvalidRequestRegionException with its `endpoint` and `region`.
@@ -28,6 +31,7 @@ export const OIDC: Service<ServiceException> = { prefix: 'oidc', read: readServi
  */
 const OIDC_IAM: Service<ServiceException> = {
   prefix: 'oidc',
+  secrets: OIDC_SECRETS,
   read(status, headers, body, names, message) {
     const error = readServiceError(status, headers, body, names, message)
     const data = objectOf(body)

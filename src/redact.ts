@@ -6,8 +6,11 @@
  * @module
  */
 
-/** The secret members of inputs and credentials (the models' `sensitive` shapes, plus AWS keys). */
-const SECRET_KEYS = [
+/**
+ * The secret members of what we hold besides an operation's input (each service lists those of its inputs, from
+ * its model): session and registration records, caches, and AWS credentials.
+ */
+export const SECRET_KEYS: readonly string[] = [
   'clientSecret',
   'refreshToken',
   'accessToken',
@@ -18,9 +21,9 @@ const SECRET_KEYS = [
   'sessionToken',
 ]
 
-/** Adds the secret values of `source` (checked input, resolved credentials, a session record) to `secrets`. */
-export const collectSecrets = (source: object, secrets: string[]): void => {
-  for (const key of SECRET_KEYS) {
+/** Adds the string values of `source`'s members `keys` (a service's secret inputs, {@link SECRET_KEYS}) to `secrets`. */
+export const collectSecrets = (source: object, keys: readonly string[], secrets: string[]): void => {
+  for (const key of keys) {
     const value = (source as Record<string, unknown>)[key]
     if (typeof value === 'string') secrets.push(value)
   }
@@ -33,7 +36,7 @@ export const collectSecrets = (source: object, secrets: string[]): void => {
 const ENCODINGS: ((text: string) => string)[] = [
   (text) => text.trim(),
   (text) => JSON.stringify(text).slice(1, -1),
-  (text) => new URLSearchParams({ text }).toString().slice(5),
+  (text) => new URLSearchParams({ _: text }).toString().slice(2),
   (text) => {
     try {
       return encodeURIComponent(text)

@@ -67,9 +67,10 @@ const OPTIONS: readonly OptionCheck[] = [
   ['signal', 'AbortSignal', isSignal],
   ['timeout', 'milliseconds from 1 to 2^31-1', (t) => typeof t === 'number' && t >= 1 && t < 2 ** 31],
   ['retry', 'an integer >= 0', (r) => Number.isInteger(r) && (r as number) >= 0],
-  // Read once into a Headers: a one-shot iterator would be empty the second time.
-  ['headers', 'HeadersInit', () => true],
-  ['credentials', 'credentials', () => true],
+  // Read once into a Headers below (no falsy value is one): a one-shot iterator would be empty the second time.
+  ['headers', 'HeadersInit', Boolean],
+  // Read by CreateTokenWithIAM's signer, which checks it; ignored by every other operation.
+  ['credentials', '', () => true],
 ]
 
 /** Reads the caller's options once, member by member, as {@link OPTIONS} says; `headers` become a `Headers`. */
@@ -96,10 +97,15 @@ export type CheckedOptions = Omit<Options, 'headers'> & { headers?: Headers | un
  */
 export type ErrorReader<X> = (status: number, headers: Headers, body: unknown, names: readonly string[], message?: string) => X | UnknownServiceError
 
-/** What a service declares: its endpoint prefix (its rule set is the SSO OIDC one but for it) and its error reader. */
+/**
+ * What a service declares: its endpoint prefix (its rule set is the SSO OIDC one but for it), its error reader,
+ * and the input members its model marks sensitive (what an error must never show; test/secrets.test.ts checks
+ * the lists against the models).
+ */
 export interface Service<X> {
   readonly prefix: string
   readonly read: ErrorReader<X>
+  readonly secrets: readonly string[]
 }
 
 /**
@@ -202,20 +208,6 @@ export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefine
     signal?.addEventListener('abort', abort)
   })
 
-/**
- * Waits `ms`, at most 2^31-1 ms (24.8 days: a longer timer would fire at once, and Node warns; a caller that
- * must wait longer, as `pollToken` on a hostile interval, finds itself early and goes on), or less if `signal`
- * aborts; resolves `false` when aborted, and clears its timer.
- */
-export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> => {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const waited = new Promise((resolve) => (timer = setTimeout(resolve, Math.min(ms, MAX_TIMER))))
-  return abortable(waited, signal).then(
-    () => true,
-    () => (clearTimeout(timer), false),
-  )
-}
-
 /** The reason a {@link withDeadline} run ends with when its timeout fires. */
 const TIMED_OUT = new Error('timed out')
 
@@ -236,6 +228,14 @@ export function withDeadline<T>(run: (signal: AbortSignal) => T, signal: AbortSi
     signal?.removeEventListener('abort', onAbort)
   })
 }
+
+/**
+ * Waits `ms` (at least 1, at most 2^31-1 ms, 24.8 days: a longer timer would fire at once, and Node warns; a caller
+ * that must wait longer, as `pollToken` on a hostile interval, finds itself early and goes on), or less if
+ * `signal` aborts; resolves `false` when aborted. A {@link withDeadline} run that only waits for its deadline.
+ */
+export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> =>
+  withDeadline(() => new Promise<never>(() => {}), signal, Math.min(Math.max(ms, 1), MAX_TIMER) || 1).catch((reason) => reason === TIMED_OUT)
 
 /**
  * Backoff before retry `n` (0-based): full jitter over min(20 s, base × 2^n), base 100 ms, 500 ms when
@@ -309,11 +309,11 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
   } catch {
     return unreadableInput()
   }
+  const { service, method = 'POST' } = op
   if (checkedInput.issues) issues.push(...toIssues(checkedInput.issues))
-  else collectSecrets(checkedInput.value as object, secrets)
+  else collectSecrets(checkedInput.value as object, service.secrets, secrets)
   if (issues.length) return invalidInput(issues)
   const { signal, timeout, retry = 2 } = options
-  const { service, method = 'POST' } = op
   const base = endpointOf(options, service.prefix)
   if (!base.ok) return base
   const fetcher = options.fetch ?? fetch
@@ -347,7 +347,7 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
       return { ok: false, error: service.read(status, response.headers, {}, [], `Redirect refused (HTTP ${status})`) }
     }
     const error = service.read(status, response.headers, data, op.errors)
-    const kind = retryKind(status, 'type' in error ? error.type : error.name)
+    const kind = retryKind(status, (error as { type?: string }).type ?? error.name)
     return kind ? [error, kind, retryAfter(response.headers)] : { ok: false, error }
   }
 

@@ -8,7 +8,7 @@
 import * as v from 'valibot'
 import { describeIssues, invalidInput, toIssues, unreadableInput, type Result, type ValidationError } from './errors'
 import { CREATE_TOKEN, type CreateTokenError } from './operations'
-import { collectSecrets, scrubber, textOf } from './redact'
+import { collectSecrets, SECRET_KEYS, scrubber, textOf } from './redact'
 import { ABORTED, abortable, retryKind, send, sleep, withDeadline, type Options } from './request'
 import type { CreateTokenOutput } from './schemas'
 
@@ -312,7 +312,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       return { ok: true, value: await withDeadline(() => storage[method](key, JSON.stringify(session)), undefined, call.timeout) }
     } catch (cause) {
       const secrets: string[] = []
-      for (const record of [held, session]) if (record) collectSecrets(record, secrets)
+      for (const record of [held, session]) if (record) collectSecrets(record, SECRET_KEYS, secrets)
       return { ok: false, error: { name: 'StoreError', message: scrubber(secrets)(`The store's ${method}("${key}") failed: ${textOf(cause)}`) } }
     }
   }

@@ -10,7 +10,7 @@
 import * as v from 'valibot'
 import { Credentials } from './schemas'
 import type { CredentialsError } from './errors'
-import { collectSecrets } from './redact'
+import { collectSecrets, SECRET_KEYS } from './redact'
 import { ABORTED, abortable, encodeRfc3986, jsonBody, type Binder, type Bound } from './request'
 
 /** Credentials, or an async function that returns them (a provider, as in the AWS SDK v3). */
@@ -85,7 +85,7 @@ export const signIam: Binder<CredentialsError> = async (endpoint, input, headers
       message: 'credentials must be { accessKeyId, secretAccessKey, sessionToken? } with non-empty keys',
     }
   }
-  collectSecrets(checked.output, secrets)
+  collectSecrets(checked.output, SECRET_KEYS, secrets)
   await signHeaders({ url, headers, body: body! }, checked.output, options.region)
   return [url, body]
 }

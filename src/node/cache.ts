@@ -16,7 +16,7 @@ import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises
 import { basename, dirname, join } from 'node:path'
 import * as v from 'valibot'
 import { guarded, invalidInput, toIssues, type Result, type ValidationError, type ValidationIssue } from '../errors'
-import { collectSecrets, scrubber, textOf } from '../redact'
+import { collectSecrets, SECRET_KEYS, scrubber, textOf } from '../redact'
 import type { RegisterClientInput, RegisterClientOutput } from '../schemas'
 import { rfc3339, SsoToken, time, type TokenStorage } from '../sessions'
 import { homeDir, type HomeOptions } from './config'
@@ -436,7 +436,7 @@ export function readTokenCache(ref: TokenCacheRef, options: CacheOptions = {}): 
 const secretsOf = (record: unknown): string[] => {
   const secrets: string[] = []
   try {
-    if (record && typeof record === 'object') collectSecrets(record, secrets)
+    if (record && typeof record === 'object') collectSecrets(record, SECRET_KEYS, secrets)
   } catch {}
   return secrets
 }

@@ -55,8 +55,11 @@ function readPortalError(status: number, headers: Headers, body: unknown, names:
   }
 }
 
-/** The access portal: endpoint prefix `portal.sso` (its rule set is SSO OIDC's but for it), and its error reader. */
-const PORTAL: Service<PortalException> = { prefix: 'portal.sso', read: readPortalError }
+/**
+ * The access portal: endpoint prefix `portal.sso` (its rule set is SSO OIDC's but for it), its error reader, and
+ * its one sensitive input member (model/sso/service-2.json), the access token.
+ */
+const PORTAL: Service<PortalException> = { prefix: 'portal.sso', read: readPortalError, secrets: ['accessToken'] }
 
 // Shapes of model/sso/service-2.json, members as on the wire; the same conventions as src/schemas.ts.
 const str = /* @__PURE__ */ v.string()
