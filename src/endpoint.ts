@@ -20,8 +20,11 @@ export interface EndpointOptions {
 /** Endpoint options once read and checked: each member read once, of its type, the region normalized. */
 export type CheckedEndpointOptions = EndpointOptions
 
-/** How one option is checked: its name, what it must be (for the issue's text), and the check (its `typeof` by default). */
-export type OptionCheck = readonly [key: string, expected: string, ok?: (value: unknown) => boolean]
+/**
+ * How one option is checked: its name, what it must be (for the issue's text), and the check (its `typeof` by
+ * default), which may store a value of its own for the option in `read` (`headers`, read once into a `Headers`).
+ */
+export type OptionCheck = readonly [key: string, expected: string, ok?: (value: unknown, read: Record<string, unknown>) => unknown]
 
 /** The endpoint options' checks. */
 export const ENDPOINT_OPTIONS: readonly OptionCheck[] = [
@@ -32,16 +35,20 @@ export const ENDPOINT_OPTIONS: readonly OptionCheck[] = [
 ]
 
 /**
- * Reads the options in `checks` from `options` (an object), each once, and checks it; a wrong one adds an issue
- * (`options.key: expected …, received …`, never the value) and reads as absent. The region comes out normalized.
- * Our options are not the model's shapes: checked by hand, they cost a third of what valibot would in a bundle.
+ * Reads the options in `checks` from `options`, an object, each once, and checks it; a wrong one (or options that
+ * are not an object) adds an issue (`options.key: expected …, received …`, never the value) and reads as absent.
+ * The region comes out normalized. Our options are not the model's shapes: checked by hand, they cost less than
+ * valibot would in a bundle, its object schema notwithstanding.
  */
-export function readOptions<T extends CheckedEndpointOptions>(options: object, checks: readonly OptionCheck[], issues: ValidationIssue[]): T {
+export function readOptions<T extends CheckedEndpointOptions>(options: unknown, checks: readonly OptionCheck[], issues: ValidationIssue[]): T {
   const read: Record<string, unknown> = {}
-  for (const [key, expected, ok = (value: unknown) => typeof value === expected] of checks) {
-    const value = (options as Record<string, unknown>)[key]
-    if (value === undefined || ok(value)) read[key] = value
-    else issues.push({ path: `options.${key}`, message: `expected ${expected}, received ${kindOf(value)}` })
+  if (!options || typeof options !== 'object') issues.push({ path: 'options', message: `expected Object, received ${kindOf(options)}` })
+  else {
+    for (const [key, expected, ok = (value: unknown) => typeof value === expected] of checks) {
+      const value = (options as Record<string, unknown>)[key]
+      if (value === undefined || ok(value, read)) read[key] ??= value
+      else issues.push({ path: `options.${key}`, message: `expected ${expected}, received ${kindOf(value)}` })
+    }
   }
   return normalizeRegion(read as T)
 }

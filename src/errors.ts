@@ -214,8 +214,8 @@ export const kindOf = (value: unknown): string =>
 export function toIssues(issues: readonly BaseIssue<unknown>[]): ValidationIssue[] {
   return issues.map((issue) => {
     const path = (issue.path ?? []).map((item) => String(item.key)).join('.')
-    // valibot reports a missing key with the key itself as `expected`.
-    const missing = issue.kind === 'schema' && issue.input === undefined && issue.path?.length
+    // valibot reports a missing key with the key itself as `expected`; a member given as `undefined` is missing too.
+    const missing = issue.input === undefined && issue.path
     // A `custom` check's message is ours and names no value.
     const expected = issue.type === 'custom' ? issue.message.replace(/^expected /, '') : (issue.expected ?? issue.type)
     return { path, message: missing ? 'is required' : `expected ${expected}, received ${kindOf(issue.input)}` }

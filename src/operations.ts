@@ -85,6 +85,7 @@ const TOKEN_WITH_IAM_ERRORS = /* @__PURE__ */ (TOKEN_ERRORS as readonly string[]
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const REGISTER_CLIENT = {
   service: OIDC,
+  method: 'POST',
   bind: jsonBody,
   path: '/client/register',
   input: RegisterClientInput,
@@ -95,6 +96,7 @@ export const REGISTER_CLIENT = {
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const START_DEVICE_AUTHORIZATION = {
   service: OIDC,
+  method: 'POST',
   bind: jsonBody,
   path: '/device_authorization',
   input: StartDeviceAuthorizationInput,
@@ -105,6 +107,7 @@ export const START_DEVICE_AUTHORIZATION = {
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const CREATE_TOKEN = {
   service: OIDC,
+  method: 'POST',
   bind: jsonBody,
   path: '/token',
   input: CreateTokenInput,
@@ -115,6 +118,7 @@ export const CREATE_TOKEN = {
 /** @internal The operation as the request path (and the emulator) reads it. */
 export const CREATE_TOKEN_WITH_IAM = {
   service: OIDC_IAM,
+  method: 'POST',
   bind: signIam,
   path: '/token?aws_iam=t',
   input: CreateTokenWithIAMInput,

@@ -18,7 +18,6 @@ import {
   cleanType,
   describeIssues,
   invalidInput,
-  kindOf,
   unreadableInput,
   toIssues,
   type CallError,
@@ -67,26 +66,19 @@ const OPTIONS: readonly OptionCheck[] = [
   ['signal', 'AbortSignal', isSignal],
   ['timeout', 'milliseconds from 1 to 2^31-1', (t) => typeof t === 'number' && t >= 1 && t < 2 ** 31],
   ['retry', 'an integer >= 0', (r) => Number.isInteger(r) && (r as number) >= 0],
-  // Read once into a Headers below (no falsy value is one): a one-shot iterator would be empty the second time.
-  ['headers', 'HeadersInit', Boolean],
+  // Read once into a Headers: a one-shot iterator would be empty the second time.
+  [
+    'headers',
+    'HeadersInit',
+    (headers, read) => {
+      try {
+        return (read.headers = new Headers(headers as HeadersInit))
+      } catch {}
+    },
+  ],
   // Read by CreateTokenWithIAM's signer, which checks it; ignored by every other operation.
   ['credentials', '', () => true],
 ]
-
-/** Reads the caller's options once, member by member, as {@link OPTIONS} says; `headers` become a `Headers`. */
-function checkOptions(raw: unknown, issues: ValidationIssue[]): CheckedOptions {
-  if (!raw || typeof raw !== 'object') {
-    issues.push({ path: 'options', message: `expected Object, received ${kindOf(raw)}` })
-    return {}
-  }
-  const options = readOptions<CheckedOptions>(raw, OPTIONS, issues)
-  try {
-    if (options.headers) options.headers = new Headers(options.headers)
-  } catch {
-    issues.push({ path: 'options.headers', message: `expected HeadersInit, received ${kindOf(options.headers)}` })
-  }
-  return options
-}
 
 /** The options as the request path holds them once checked: headers read into a `Headers`, the region normalized. */
 export type CheckedOptions = Omit<Options, 'headers'> & { headers?: Headers | undefined; credentials?: unknown }
@@ -99,7 +91,7 @@ export type ErrorReader<X> = (status: number, headers: Headers, body: unknown, n
 
 /**
  * What a service declares: its endpoint prefix (its rule set is the SSO OIDC one but for it), its error reader,
- * and the input members its model marks sensitive (what an error must never show; test/secrets.test.ts checks
+ * and the input members its model marks sensitive (what an error must never show; test/redaction.test.ts checks
  * the lists against the models).
  */
 export interface Service<X> {
@@ -135,7 +127,7 @@ export type Bound = [url: string, body: string | undefined]
  */
 export interface Operation<I extends v.GenericSchema, O extends v.GenericSchema, X extends { name: string }, E = never> {
   readonly service: Service<X>
-  readonly method?: 'GET' | 'POST'
+  readonly method: 'GET' | 'POST'
   readonly path: string
   readonly bind: Binder<E>
   readonly input: I
@@ -212,16 +204,17 @@ export const abortable = <T>(promise: Promise<T>, signal: AbortSignal | undefine
 const TIMED_OUT = new Error('timed out')
 
 /**
- * Runs `run` with a signal that aborts when the caller's `signal` does or `timeout` ms pass, and settles as soon
- * as either happens, even if `run` ignores its signal; rejects with {@link TIMED_OUT} on the timeout. Used for an
- * attempt of a request, and for a call to a token provider's store.
+ * Runs `run` with a signal that aborts when the caller's `signal` does or `timeout` ms pass (no limit when
+ * `undefined`; 0 or less is at once), and settles as soon as either happens, even if `run` ignores its signal;
+ * rejects with {@link TIMED_OUT} on the timeout. Used for an attempt of a request, a call to a token provider's
+ * store, and {@link sleep}.
  */
 export function withDeadline<T>(run: (signal: AbortSignal) => T, signal: AbortSignal | undefined, timeout: number | undefined): Promise<Awaited<T>> {
   const controller = new AbortController()
   const onAbort = () => controller.abort()
   signal?.addEventListener('abort', onAbort)
   if (signal?.aborted) onAbort()
-  const timer = timeout && setTimeout(() => controller.abort(TIMED_OUT), timeout)
+  const timer = timeout != null ? setTimeout(() => controller.abort(TIMED_OUT), timeout) : undefined
   // Started a tick later, so that what `run` throws at once is a rejection like any other.
   return abortable(Promise.resolve(controller.signal).then(run) as Promise<Awaited<T>>, controller.signal).finally(() => {
     clearTimeout(timer)
@@ -230,12 +223,13 @@ export function withDeadline<T>(run: (signal: AbortSignal) => T, signal: AbortSi
 }
 
 /**
- * Waits `ms` (at least 1, at most 2^31-1 ms, 24.8 days: a longer timer would fire at once, and Node warns; a caller
- * that must wait longer, as `pollToken` on a hostile interval, finds itself early and goes on), or less if
- * `signal` aborts; resolves `false` when aborted. A {@link withDeadline} run that only waits for its deadline.
+ * Waits `ms` (none for `NaN` or less than 0; at most 2^31-1 ms, 24.8 days: a longer timer would fire at once,
+ * and Node warns; a caller that must wait longer, as `pollToken` on a hostile interval, finds itself early and
+ * goes on), or less if `signal` aborts; resolves `false` when aborted. A {@link withDeadline} run that only waits
+ * for its deadline.
  */
 export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> =>
-  withDeadline(() => new Promise<never>(() => {}), signal, Math.min(Math.max(ms, 1), MAX_TIMER) || 1).catch((reason) => reason === TIMED_OUT)
+  withDeadline(() => new Promise<never>(() => {}), signal, Math.min(ms, MAX_TIMER) || 0).catch((reason) => reason === TIMED_OUT)
 
 /**
  * Backoff before retry `n` (0-based): full jitter over min(20 s, base × 2^n), base 100 ms, 500 ms when
@@ -247,11 +241,11 @@ export const backoff = (n: number, throttled: boolean, hint = 0): number => {
   return Math.max(delay, Math.min(hint, delay + 5_000))
 }
 
-/** The server's retry hint in milliseconds, as the SDK's `parseRetryAfterHeader` reads it; 0 when none. */
+/** The server's retry hint in milliseconds, as the SDK's `parseRetryAfterHeader` reads it; 0 when none (one in the past is negative: {@link backoff} ignores it). */
 function retryAfter(headers: Headers): number {
   const after = headers.get('retry-after') ?? ''
   const hint = Number(headers.get('x-amz-retry-after') ?? (/^[\d.]+$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now()))
-  return hint > 0 ? hint : 0
+  return hint || 0
 }
 
 /** A NetworkError for what `fetch` threw: its message, and its own cause's (undici puts the reason there); never throws. */
@@ -273,7 +267,7 @@ export const ABORTED: AbortError = { name: 'AbortError', message: 'The operation
 export async function send<I extends v.GenericSchema, O extends v.GenericSchema, X extends { name: string }, N extends X['name'], E = never>(
   op: Operation<I, O, X, E> & { readonly errors: readonly N[] },
   input: unknown,
-  options: unknown = {},
+  options: unknown,
 ): Promise<Result<v.InferOutput<O>, Extract<X, { name: N }> | CallError | E>> {
   const secrets: string[] = []
   try {
@@ -304,12 +298,12 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
   const issues: ValidationIssue[] = []
   let options, checkedInput
   try {
-    options = checkOptions(rawOptions, issues)
+    options = readOptions<CheckedOptions>(rawOptions, OPTIONS, issues)
     checkedInput = op.input['~standard'].validate(input) as v.OutputDataset<unknown, v.BaseIssue<unknown>>
   } catch {
     return unreadableInput()
   }
-  const { service, method = 'POST' } = op
+  const { service, method } = op
   if (checkedInput.issues) issues.push(...toIssues(checkedInput.issues))
   else collectSecrets(checkedInput.value as object, service.secrets, secrets)
   if (issues.length) return invalidInput(issues)
@@ -355,7 +349,7 @@ async function attempt<I extends v.GenericSchema, O extends v.GenericSchema, X e
     if (signal?.aborted) return ABORTED_RESULT
     let outcome: Outcome<v.InferOutput<O>, X | CallError | E>
     try {
-      outcome = await withDeadline(once, signal, timeout)
+      outcome = await (signal || timeout ? withDeadline(once, signal, timeout) : once())
     } catch (cause) {
       if (signal?.aborted) return ABORTED_RESULT
       outcome = [cause === TIMED_OUT ? { name: 'TimeoutError', message: `No response within ${timeout} ms` } : networkError(cause), 'transient', 0]

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { inspect } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
 import { createToken, createTokenWithIAM, startDeviceAuthorization } from '../src/index'
+import { CREATE_TOKEN, CREATE_TOKEN_WITH_IAM, REGISTER_CLIENT, START_DEVICE_AUTHORIZATION } from '../src/operations'
+import { getRoleCredentials } from '../src/portal/index'
+import { GET_ROLE_CREDENTIALS, LIST_ACCOUNTS, LIST_ACCOUNT_ROLES, LOGOUT } from '../src/portal/operations'
 import { recorder } from './support/wire'
 
 const SECRETS = {
@@ -92,5 +96,30 @@ describe('secrets in places a first look would miss', () => {
     expect(result.ok).toBe(false)
     const shown = inspect(result, { depth: Infinity, showHidden: true })
     for (const secret of [...values, 'S3cr', 'xS3cr3t-refresh-token', '3t-refresh-token']) expect(shown).not.toContain(secret)
+  })
+})
+
+describe("each service's secret inputs are the members its model marks sensitive", () => {
+  type Model = { operations: Record<string, { input?: { shape: string } }>; shapes: Record<string, { sensitive?: boolean; members?: Record<string, { shape: string }> }> }
+  const read = (path: string): Model => JSON.parse(readFileSync(new URL(`../model/${path}`, import.meta.url), 'utf8'))
+  const services: [string, Model, Record<string, { service: { secrets: readonly string[] } }>][] = [
+    ['SSO OIDC', read('service-2.json'), { RegisterClient: REGISTER_CLIENT, StartDeviceAuthorization: START_DEVICE_AUTHORIZATION, CreateToken: CREATE_TOKEN, CreateTokenWithIAM: CREATE_TOKEN_WITH_IAM }],
+    ['the access portal', read('sso/service-2.json'), { GetRoleCredentials: GET_ROLE_CREDENTIALS, ListAccounts: LIST_ACCOUNTS, ListAccountRoles: LIST_ACCOUNT_ROLES, Logout: LOGOUT }],
+  ]
+  it.each(services)('%s: every operation of the model, every sensitive input member', (_, model, operations) => {
+    expect(Object.keys(operations).sort()).toStrictEqual(Object.keys(model.operations).sort())
+    for (const [name, operation] of Object.entries(operations)) {
+      const members = model.shapes[model.operations[name]!.input!.shape]!.members ?? {}
+      const sensitive = Object.entries(members).filter(([, member]) => model.shapes[member.shape]!.sensitive).map(([key]) => key[0]!.toLowerCase() + key.slice(1))
+      expect(sensitive.length + operation.service.secrets.length).toBeGreaterThan(0)
+      for (const key of sensitive) expect(operation.service.secrets, `${name}.${key}`).toContain(key)
+    }
+  })
+
+  it('the access token of a portal call never shows in its error, in any form', async () => {
+    const accessToken = 'S3cr3t portal/access+token'
+    const { fetch } = recorder((sent) => new Response(JSON.stringify({ message: `bad token ${sent.headers['x-amz-sso_bearer_token']} ${encodeURIComponent(accessToken)}` }), { status: 401, headers: { 'x-amzn-errortype': 'UnauthorizedException' } }))
+    const result = await getRoleCredentials({ accessToken, accountId: '123456789012', roleName: 'ReadOnly' }, { region: 'us-east-1', fetch })
+    expect(result.error).toMatchObject({ name: 'UnauthorizedException', message: 'bad token *** ***' })
   })
 })

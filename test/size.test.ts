@@ -12,9 +12,8 @@ const BUDGETS: Record<string, number> = {
   'the whole API': 10_000,
   // Issue 7: a session that stays signed in, with the operation it refreshes with, ≤ 6.5 KB.
   'createTokenProvider + refreshSession + createToken': 6500,
-  // Issue 8 asks 5 KB for getRoleCredentials alone. Not met: it measures 5.32 KB, the request path every operation
-  // shares being 4.8 KB of it (README, "Size"); held here at what it measures, so that it cannot grow unseen.
-  getRoleCredentials: 5350,
+  // Issue 8: the access portal's getRoleCredentials alone ≤ 5 KB.
+  getRoleCredentials: 5000,
   'the whole portal API': 6500,
 }
 
