@@ -62,3 +62,22 @@ export {
   CreateTokenWithIAMOutput,
   Credentials,
 } from './schemas'
+/**
+ * The valibot types our exported schemas are made of. valibot is bundled, not a dependency, so these types live
+ * in this package: re-exported here so that a declaration file that names one of our schemas (your library's
+ * `export const schema = CreateTokenInput`) can name its type, instead of failing with TS2742.
+ */
+export type {
+  ArraySchema,
+  CustomIssue,
+  CustomSchema,
+  ErrorMessage,
+  InferInput,
+  InferOutput,
+  LooseObjectSchema,
+  NonEmptyAction,
+  ObjectSchema,
+  OptionalSchema,
+  SchemaWithPipe,
+  StringSchema,
+} from 'valibot'
