@@ -14,13 +14,22 @@ export interface Received {
   readonly body: string
 }
 
+/** A response to send. */
+export interface Answer {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
 export interface Recorder {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string
   /** What it received, in order; empty it between tests. */
   readonly received: Received[]
-  /** What it answers next. */
-  answer: { status: number; headers: Record<string, string>; body: string }
+  /** What it answers, when {@link Recorder.queue} is empty. */
+  answer: Answer
+  /** What it answers to the next requests, one each, in order, before it falls back to `answer`. */
+  readonly queue: Answer[]
   close(): Promise<void>
 }
 
@@ -31,7 +40,8 @@ export async function startRecorder(): Promise<Recorder> {
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
       recorder.received.push({ method: req.method!, url: req.url!, headers: req.headers, body })
-      res.writeHead(recorder.answer.status, recorder.answer.headers).end(recorder.answer.body)
+      const answer = recorder.queue.shift() ?? recorder.answer
+      res.writeHead(answer.status, answer.headers).end(answer.body)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -39,6 +49,7 @@ export async function startRecorder(): Promise<Recorder> {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received: [],
     answer: { status: 500, headers: {}, body: '' },
+    queue: [],
     close: () => {
       server.closeAllConnections()
       return new Promise((resolve) => server.close(() => resolve()))
