@@ -41,7 +41,8 @@ export const ENDPOINT_OPTIONS: readonly OptionCheck[] = [
  * valibot would in a bundle, its object schema notwithstanding.
  */
 export function readOptions<T extends CheckedEndpointOptions>(options: unknown, checks: readonly OptionCheck[], issues: ValidationIssue[]): T {
-  const read: Record<string, unknown> = {}
+  // No prototype: an option polluted onto Object.prototype cannot stand in for one the caller gave as `undefined`.
+  const read: Record<string, unknown> = Object.create(null)
   if (!options || typeof options !== 'object') issues.push({ path: 'options', message: `expected Object, received ${kindOf(options)}` })
   else {
     for (const [key, expected, ok = (value: unknown) => typeof value === expected] of checks) {

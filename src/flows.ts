@@ -111,7 +111,10 @@ async function poll(input: PollTokenInput, options: PollTokenOptions): Promise<R
       if (returned instanceof Promise) returned.catch(() => {})
     } catch {}
     const next = Date.now() + interval * 1000
-    if (!(await sleep(Math.min(next, deadline) - Date.now(), signal))) return { ok: false, error: ABORTED }
+    // In steps: one sleep is at most a timer's range (24.8 days), which a hostile interval or expiry may pass.
+    for (let until = Math.min(next, deadline); Date.now() < until; ) {
+      if (!(await sleep(until - Date.now(), signal))) return { ok: false, error: ABORTED }
+    }
     if (next >= deadline) {
       return {
         ok: false,

@@ -224,8 +224,8 @@ export function withDeadline<T>(run: (signal: AbortSignal) => T, signal: AbortSi
 
 /**
  * Waits `ms` (none for `NaN` or less than 0; at most 2^31-1 ms, 24.8 days: a longer timer would fire at once,
- * and Node warns; a caller that must wait longer, as `pollToken` on a hostile interval, finds itself early and
- * goes on), or less if `signal` aborts; resolves `false` when aborted. A {@link withDeadline} run that only waits
+ * and Node warns; a caller that must wait longer, as `pollToken` on a hostile interval, sleeps again), or less
+ * if `signal` aborts; resolves `false` when aborted. A {@link withDeadline} run that only waits
  * for its deadline.
  */
 export const sleep = (ms: number, signal: AbortSignal | undefined): Promise<boolean> =>

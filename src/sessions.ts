@@ -306,10 +306,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   let freshUntil = 0 // ms: until when `held` is served with no I/O
   let flight: Promise<Result<SsoToken, TokenProviderError>> | undefined
 
-  /** One store call, within the `timeout` option if any; its failure a StoreError that holds no secret. */
+  /** One store call, within the `timeout` option if any (0 or `NaN` is none); its failure a StoreError that holds no secret. */
   const store = async (method: 'getItem' | 'setItem', session?: SsoToken): Promise<Result<unknown, StoreError>> => {
     try {
-      return { ok: true, value: await withDeadline(() => storage[method](key, JSON.stringify(session)), undefined, call.timeout) }
+      return { ok: true, value: await withDeadline(() => storage[method](key, JSON.stringify(session)), undefined, call.timeout || undefined) }
     } catch (cause) {
       const secrets: string[] = []
       for (const record of [held, session]) if (record) collectSecrets(record, SECRET_KEYS, secrets)

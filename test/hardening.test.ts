@@ -145,6 +145,23 @@ describe('4. pollToken keeps its pace whatever the server sends', () => {
     expect(svc.times).toStrictEqual([0])
   })
 
+  it('an interval and an expiry beyond a timer\'s range: polled again after the interval, expired only at the deadline', async () => {
+    vi.useFakeTimers()
+    const day = 86_400_000
+    const svc = service(['AuthorizationPendingException', 'AuthorizationPendingException'])
+    let settled = false
+    const pending = pollToken({ ...device, interval: (30 * day) / 1000, expiresIn: (40 * day) / 1000 }, { region, fetch: svc.fetch }).finally(() => (settled = true))
+    await vi.advanceTimersByTimeAsync(29 * day)
+    expect([svc.times, settled]).toStrictEqual([[0], false])
+    await vi.advanceTimersByTimeAsync(day)
+    expect([svc.times, settled]).toStrictEqual([[0, 30 * day], false])
+    await vi.advanceTimersByTimeAsync(9 * day)
+    expect(settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(day)
+    expect((await pending).error?.name).toBe('ExpiredTokenException')
+    expect(svc.times).toStrictEqual([0, 30 * day])
+  })
+
   it.each([0, -3, Number.NaN, 0.2])('an interval of %s never polls faster than once a second', async (interval) => {
     vi.useFakeTimers()
     const svc = service(['AuthorizationPendingException', 'AuthorizationPendingException', 'ok'])
@@ -255,6 +272,26 @@ describe('7. a custom endpoint is used as it was checked', () => {
     expect((await createToken(input, { endpoint, fetch })).ok).toBe(true)
     expect(requests.map((r) => r.url)).toStrictEqual([url])
     expect(resolveEndpoint({ endpoint })).toStrictEqual({ ok: true, value: url.replace(/\/token$/, '') })
+  })
+})
+
+describe('7b. options come from the caller, not from Object.prototype', () => {
+  it.each([
+    ['an option given as undefined', { region, endpoint: undefined }],
+    ['options without a prototype', Object.assign(Object.create(null), { region })],
+  ])('%s: a polluted endpoint is not used', async (_, options) => {
+    const polluted = Object.prototype as { endpoint?: string }
+    polluted.endpoint = 'https://evil.example'
+    try {
+      expect(resolveEndpoint(options)).toStrictEqual({ ok: true, value: 'https://oidc.us-east-1.amazonaws.com' })
+      // A polluted prototype also breaks valibot's object schemas (they walk their entries with for…in): a call is
+      // then a ValidationError, and sends nothing anywhere.
+      const { fetch, requests } = recorder(() => json(SUCCESS_BODY.CreateToken))
+      expect((await createToken(input, { ...options, fetch })).error?.name).toBe('ValidationError')
+      expect(requests).toStrictEqual([])
+    } finally {
+      delete polluted.endpoint
+    }
   })
 })
 

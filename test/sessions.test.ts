@@ -407,6 +407,13 @@ describe('createTokenProvider', () => {
       expect((await pending).error).toMatchObject({ name: 'StoreError', message: 'The store\'s getItem("s") failed: timed out' })
     })
 
+    it.each([0, Number.NaN])('a timeout option of %s sets no limit on the store', async (timeout) => {
+      const { session } = await provider()
+      const slow = { getItem: () => new Promise<string>((resolve) => setTimeout(resolve, 20, JSON.stringify(session))), setItem: () => {} }
+      const getToken = createTokenProvider({ storage: slow, key: 's', region: 'us-east-1', timeout })
+      expect(await getToken()).toMatchObject({ ok: true, value: { accessToken: session.accessToken } })
+    })
+
     it('expired and not refreshable: SessionExpiredError', async () => {
       const { getToken, map, session, at } = await provider()
       map.set('s', JSON.stringify({ ...session, refreshToken: undefined }))
