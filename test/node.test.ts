@@ -17,6 +17,7 @@ import {
   type SignInPrompt,
 } from '../src/node/index'
 import { roleCredentialsCachePath, tokenCachePath } from '../src/node/cache'
+import { botocoreCredentials, botocoreToken } from './support/botocore'
 
 const START_URL = 'https://d-1234567890.awsapps.com/start'
 let emulator: Emulator
@@ -225,5 +226,52 @@ describe('the official AWS SDK reads and writes the same files', () => {
     const credentials = await asUser(() => fromSSO({ profile: 'dev' })())
     expect(credentials).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), secretAccessKey: expect.any(String), sessionToken: expect.any(String) })
     expect(credentials.expiration!.getTime()).toBeGreaterThan(Date.now())
+  })
+})
+
+describe('botocore (the AWS CLI\'s) reads and writes the same files', () => {
+  /** The environment of the user, for a Python child: what it needs of ours (PATH), and the user's AWS settings. */
+  const userEnv = () => ({ PATH: process.env.PATH, ...env() })
+
+  it.each([
+    ['an sso-session profile', SESSION_CONFIG, 'dev'],
+    ['a legacy profile', LEGACY_CONFIG, 'legacy'],
+  ])('its SSO credential provider gets credentials from the emulator for a sign-in we made (%s)', async (_, config, profile) => {
+    freshHome(config)
+    // A legacy profile signs in with the device flow: the user approves the code shown.
+    const onPrompt = (prompt: SignInPrompt) => void (prompt.flow === 'device' && emulator.approve(prompt.userCode))
+    expect((await signIn({ profile, env: env(), openBrowser: browser, onPrompt })).ok).toBe(true)
+    const credentials = await botocoreCredentials(profile, userEnv())
+    expect(credentials).toStrictEqual({ method: 'sso', accessKeyId: expect.stringMatching(/^ASIA/), secretAccessKey: expect.any(String), sessionToken: expect.any(String) })
+  })
+
+  it('its token provider refreshes a token we wrote, rewrites the cache (its expiry to the second), and we read the file it rewrote', async () => {
+    freshHome(SESSION_CONFIG)
+    const signedIn = await signIn({ profile: 'dev', env: env(), openBrowser: browser, now: () => Date.now() - 3500_000 })
+    const before = signedIn.value!.token
+    const requests = tokenRequests.length
+    const refreshed = await botocoreToken('dev', userEnv())
+    expect(refreshed.token).not.toBe(before.accessToken)
+    expect(tokenRequests.slice(requests)).toStrictEqual(['refresh_token'])
+    const ours = await getSsoToken({ profile: 'dev', env: env() })
+    expect(ours.value!.token).toMatchObject({ accessToken: refreshed.token, clientId: before.clientId, startUrl: START_URL, region: 'us-east-1' })
+    // botocore holds its expiry to the millisecond, and writes it to the second.
+    expect(Date.parse(ours.value!.token.expiresAt)).toBe(Math.floor(Date.parse(refreshed.expiration) / 1000) * 1000)
+    // Read as botocore left it: no refresh of ours.
+    expect(tokenRequests.slice(requests)).toStrictEqual(['refresh_token'])
+  })
+
+  it('a token it refreshed we refresh in turn, and it reads what we wrote', async () => {
+    freshHome(SESSION_CONFIG)
+    await signIn({ profile: 'dev', env: env(), openBrowser: browser, now: () => Date.now() - 3500_000 })
+    await botocoreToken('dev', userEnv())
+    const path = tokenCachePath({ sessionName: 'my-sso' }, { home })
+    const record = JSON.parse(readFileSync(path, 'utf8'))
+    writeFileSync(path, JSON.stringify({ ...record, expiresAt: new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z') }))
+    const requests = tokenRequests.length
+    const ours = await getSsoToken({ profile: 'dev', env: env() })
+    expect(tokenRequests.slice(requests)).toStrictEqual(['refresh_token'])
+    expect((await botocoreToken('dev', userEnv())).token).toBe(ours.value!.token.accessToken)
+    expect(tokenRequests.slice(requests)).toStrictEqual(['refresh_token'])
   })
 })

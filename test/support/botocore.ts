@@ -1,5 +1,5 @@
 /**
- * botocore's access portal client as a peer (test/botocore-parity.test.ts): test/support/botocore-peer.py run by the
+ * botocore as a peer (test/botocore-parity.test.ts, test/node.test.ts): test/support/botocore-peer.py run by the
  * first Python that has botocore (the machine's `python3`, or Debian's `/usr/bin/python3` with python3-botocore,
  * which .ci/run installs when neither has it).
  */
@@ -34,11 +34,21 @@ export type BotocoreResult =
   | { ok: false; error: { code: string; message: string; status: number; requestId: string | undefined } }
   | { ok: false; exception: string; text: string }
 
-/** Makes `calls` in order with one botocore client pointed at `endpoint`. */
-export function botocore(endpoint: string, calls: readonly BotocoreCall[]): Promise<BotocoreResult[]> {
+/** Runs the peer script with `request` on stdin, in `env` (the caller's environment by default); its JSON answer. */
+function peer<T>(request: object, env?: NodeJS.ProcessEnv): Promise<T> {
   const { python } = findBotocore()
   return new Promise((resolve, reject) => {
-    const child = execFile(python, [SCRIPT], (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout))))
-    child.stdin!.end(JSON.stringify({ endpoint, calls }))
+    const child = execFile(python, [SCRIPT], { env }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout))))
+    child.stdin!.end(JSON.stringify(request))
   })
 }
+
+/** Makes `calls` in order with one botocore client pointed at `endpoint`. */
+export const botocore = (endpoint: string, calls: readonly BotocoreCall[]): Promise<BotocoreResult[]> => peer({ endpoint, calls })
+
+/** The credentials botocore resolves for `profile` in `env` (its SSO provider: the token cache, then GetRoleCredentials). */
+export const botocoreCredentials = (profile: string, env: NodeJS.ProcessEnv) =>
+  peer<{ method: string; accessKeyId: string; secretAccessKey: string; sessionToken: string }>({ credentials: profile }, env)
+
+/** The SSO token botocore's token provider loads for `profile` in `env`, refreshed (and the cache rewritten) when near expiry. */
+export const botocoreToken = (profile: string, env: NodeJS.ProcessEnv) => peer<{ token: string; expiration: string }>({ token: profile }, env)
