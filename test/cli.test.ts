@@ -14,6 +14,7 @@ import { fromIni } from '@aws-sdk/credential-provider-ini'
 import { fromProcess } from '@aws-sdk/credential-provider-process'
 import { version } from '../package.json'
 import { listAccounts } from '../src/portal/index'
+import { botocoreCredentials } from './support/botocore'
 import { HELP as LOGIN_HELP } from '../src/cli/login'
 import { HELP as TOKEN_HELP } from '../src/cli/token'
 import { HELP as CREDENTIALS_HELP } from '../src/cli/credentials'
@@ -562,7 +563,7 @@ describe('credentials', () => {
     })
   }, T)
 
-  it('the AWS SDK gets them through credential_process: fromProcess and fromIni', async () => {
+  it('the AWS SDK and botocore get them through credential_process: fromProcess, fromIni, botocore\'s process provider', async () => {
     const h = user()
     const quote = (text: string) => `"${text.replace(/(["\\$`])/g, '\\$1')}"`
     writeFileSync(h.config, `${CONFIG}\n[profile app]\ncredential_process = ${quote(process.execPath)} ${quote(cli.path)} credentials --profile dev\n`)
@@ -577,6 +578,9 @@ describe('credentials', () => {
     expect(h.files(h.cliCache)).toStrictEqual([roleFile('111122223333', 'ReadOnlyAccess', 'my-sso')])
     const cached = readJson(join(h.cliCache, roleFile('111122223333', 'ReadOnlyAccess', 'my-sso')))
     expect(cached.Credentials.AccessKeyId).toBe(viaProcess.accessKeyId)
+    // botocore, what the AWS CLI runs, through the same line, finds them too.
+    const viaBotocore = await botocoreCredentials('app', h.env)
+    expect(viaBotocore).toStrictEqual({ method: 'custom-process', accessKeyId: viaProcess.accessKeyId, secretAccessKey: viaProcess.secretAccessKey, sessionToken: viaProcess.sessionToken })
   }, T)
 })
 
