@@ -41,14 +41,17 @@ export const ENDPOINT_OPTIONS: readonly OptionCheck[] = [
  * valibot would in a bundle, its object schema notwithstanding.
  */
 export function readOptions<T extends CheckedEndpointOptions>(options: unknown, checks: readonly OptionCheck[], issues: ValidationIssue[]): T {
-  // No prototype: an option polluted onto Object.prototype cannot stand in for one the caller gave as `undefined`.
-  const read: Record<string, unknown> = Object.create(null)
+  const read: Record<string, unknown> = {}
   if (!options || typeof options !== 'object') issues.push({ path: 'options', message: `expected Object, received ${kindOf(options)}` })
   else {
     for (const [key, expected, ok = (value: unknown) => typeof value === expected] of checks) {
-      const value = (options as Record<string, unknown>)[key]
-      if (value === undefined || ok(value, read)) read[key] ??= value
-      else issues.push({ path: `options.${key}`, message: `expected ${expected}, received ${kindOf(value)}` })
+      // Every option an own member of `read`, `undefined` when absent or wrong: none polluted onto Object.prototype
+      // stands in for it. A check may then store its own value (`headers`).
+      const value = (read[key] = (options as Record<string, unknown>)[key])
+      if (value !== undefined && !ok(value, read)) {
+        read[key] = undefined
+        issues.push({ path: `options.${key}`, message: `expected ${expected}, received ${kindOf(value)}` })
+      }
     }
   }
   return normalizeRegion(read as T)

@@ -265,7 +265,7 @@ describe('botocore (the AWS CLI\'s) reads and writes the same files', () => {
     freshHome(SESSION_CONFIG)
     await signIn({ profile: 'dev', env: env(), openBrowser: browser, now: () => Date.now() - 3500_000 })
     await botocoreToken('dev', userEnv())
-    const path = tokenCachePath({ sessionName: 'my-sso' }, { home })
+    const path = tokenCachePath({ sessionName: 'my-sso', startUrl: START_URL }, { home })
     const record = JSON.parse(readFileSync(path, 'utf8'))
     writeFileSync(path, JSON.stringify({ ...record, expiresAt: new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z') }))
     const requests = tokenRequests.length
