@@ -3,7 +3,6 @@
  * same loopback server, botocore and ssooidc/portal send the same requests and read every modeled error alike; and
  * botocore, pointed at the emulator, spends an access token that this library signed in for.
  */
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEmulator } from '../src/emulator/index'
 import { listen } from '../src/emulator/node'
@@ -11,20 +10,9 @@ import { createToken, registerClient, startDeviceAuthorization } from '../src/in
 import { getRoleCredentials, listAccountRoles, listAccounts, listAllAccounts, logout } from '../src/portal/index'
 import { botocore, findBotocore, type BotocoreCall, type BotocoreResult } from './support/botocore'
 import { DEVICE_CODE, START_URL, value } from './support/emulator'
+import { INPUT, PORTAL_MODEL, SUCCESS, TOKEN, errorForms, statusOf, type Op } from './support/portal'
 import { startRecorder, type Answer, type Received, type Recorder } from './support/recorder'
 
-const model = JSON.parse(readFileSync(new URL('../model/sso/service-2.json', import.meta.url), 'utf8')) as {
-  operations: Record<string, { errors: { shape: string }[] }>
-  shapes: Record<string, { error?: { httpStatusCode: number } }>
-}
-const TOKEN = 'aoa+/= token"x'
-const INPUT = {
-  GetRoleCredentials: { accessToken: TOKEN, accountId: '123456789012', roleName: "Admin/Role !'()*~ é" },
-  ListAccounts: { accessToken: TOKEN, nextToken: 'a b/c=', maxResults: 7 },
-  ListAccountRoles: { accessToken: TOKEN, accountId: '123456789012', nextToken: 'n+t%', maxResults: 100 },
-  Logout: { accessToken: TOKEN },
-} as const
-type Op = keyof typeof INPUT
 const METHOD: Record<Op, BotocoreCall['method']> = {
   GetRoleCredentials: 'get_role_credentials',
   ListAccounts: 'list_accounts',
@@ -32,26 +20,16 @@ const METHOD: Record<Op, BotocoreCall['method']> = {
   Logout: 'logout',
 }
 const OURS = { GetRoleCredentials: getRoleCredentials, ListAccounts: listAccounts, ListAccountRoles: listAccountRoles, Logout: logout }
-const SUCCESS: Record<Op, object> = {
-  GetRoleCredentials: { roleCredentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session', expiration: 1_800_000_000_000 } },
-  ListAccounts: { nextToken: 'next', accountList: [{ accountId: '123456789012', accountName: 'prod', emailAddress: 'prod@example.com' }] },
-  ListAccountRoles: { nextToken: 'next', roleList: [{ roleName: 'Admin', accountId: '123456789012' }] },
-  Logout: {},
-}
 const JSON_TYPE = { 'content-type': 'application/json' }
 
 /** Every case: each operation's success, and each of its modeled exceptions in the three forms a service sends. */
 const cases: [string, Op, Answer][] = (Object.keys(INPUT) as Op[]).flatMap((op) => [
   [`${op}: success`, op, { status: 200, headers: JSON_TYPE, body: JSON.stringify(SUCCESS[op]) }] as [string, Op, Answer],
-  ...model.operations[op]!.errors.flatMap(({ shape }): [string, Op, Answer][] => {
-    const status = model.shapes[shape]!.error!.httpStatusCode
-    const rid = { 'x-amzn-RequestId': `rid-${op}-${shape}` }
-    return [
-      [`${op}: ${shape} in the x-amzn-ErrorType header`, op, { status, headers: { ...JSON_TYPE, ...rid, 'x-amzn-ErrorType': `${shape}:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/` }, body: JSON.stringify({ message: 'described' }) }],
-      [`${op}: ${shape} in a body code`, op, { status, headers: { ...JSON_TYPE, ...rid }, body: JSON.stringify({ code: shape, message: 'described' }) }],
-      [`${op}: ${shape} in a body __type`, op, { status, headers: { ...JSON_TYPE, ...rid }, body: JSON.stringify({ __type: `com.amazonaws.switchboard.portal#${shape}`, Message: 'Described' }) }],
-    ]
-  }),
+  ...PORTAL_MODEL.operations[op]!.errors.flatMap(({ shape }) =>
+    Object.entries(errorForms(shape, `rid-${op}-${shape}`)).map(
+      ([form, { headers, body }]): [string, Op, Answer] => [`${op}: ${shape} in ${form}`, op, { status: statusOf(shape), headers, body: JSON.stringify(body) }],
+    ),
+  ),
 ])
 
 /** What a request says on the wire, but for the headers each client adds for itself; query pairs as sent, in name order. */

@@ -2,30 +2,12 @@
  * Differential tests: the official `@aws-sdk/client-sso` and ssooidc/portal, pointed at the same loopback server,
  * send the same requests (method, path, query, headers) and read every modeled error the same way.
  */
-import { readFileSync } from 'node:fs'
 import { GetRoleCredentialsCommand, ListAccountRolesCommand, ListAccountsCommand, LogoutCommand, SSOClient } from '@aws-sdk/client-sso'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { getRoleCredentials, listAccountRoles, listAccounts, logout } from '../src/portal/index'
+import { INPUT, PORTAL_MODEL, SUCCESS, TOKEN, errorForms, statusOf, type Op } from './support/portal'
 import { startRecorder, type Received, type Recorder } from './support/recorder'
 
-const model = JSON.parse(readFileSync(new URL('../model/sso/service-2.json', import.meta.url), 'utf8')) as {
-  operations: Record<string, { errors: { shape: string }[] }>
-  shapes: Record<string, { error?: { httpStatusCode: number } }>
-}
-const TOKEN = 'aoa+/= token"x'
-const INPUT = {
-  GetRoleCredentials: { accessToken: TOKEN, accountId: '123456789012', roleName: "Admin/Role !'()*~ é" },
-  ListAccounts: { accessToken: TOKEN, nextToken: 'a b/c=', maxResults: 7 },
-  ListAccountRoles: { accessToken: TOKEN, accountId: '123456789012', nextToken: 'n+t%', maxResults: 100 },
-  Logout: { accessToken: TOKEN },
-} as const
-const SUCCESS = {
-  GetRoleCredentials: { roleCredentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session', expiration: 1_800_000_000_000 } },
-  ListAccounts: { nextToken: 'next', accountList: [{ accountId: '123456789012', accountName: 'prod', emailAddress: 'prod@example.com' }] },
-  ListAccountRoles: { nextToken: 'next', roleList: [{ roleName: 'Admin', accountId: '123456789012' }] },
-  Logout: {},
-}
-type Op = keyof typeof INPUT
 const COMMANDS = { GetRoleCredentials: GetRoleCredentialsCommand, ListAccounts: ListAccountsCommand, ListAccountRoles: ListAccountRolesCommand, Logout: LogoutCommand }
 const OURS = { GetRoleCredentials: getRoleCredentials, ListAccounts: listAccounts, ListAccountRoles: listAccountRoles, Logout: logout }
 
@@ -80,16 +62,9 @@ describe.each(Object.keys(INPUT) as Op[])('%s, beside @aws-sdk/client-sso', (op)
     expect((await oursSend(op)).value).toStrictEqual(value)
   })
 
-  describe.each(model.operations[op]!.errors.map((e) => e.shape))('the modeled %s', (exception) => {
-    const status = model.shapes[exception]!.error!.httpStatusCode
-    const forms: Record<string, { headers: Record<string, string>; body: object }> = {
-      'the x-amzn-ErrorType header': {
-        headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': `${exception}:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/`, 'x-amzn-RequestId': 'rid-1' },
-        body: { message: 'described' },
-      },
-      'a body code': { headers: { 'content-type': 'application/json', 'x-amzn-RequestId': 'rid-1' }, body: { code: exception, message: 'described' } },
-      'a body __type': { headers: { 'content-type': 'application/json', 'x-amzn-RequestId': 'rid-1' }, body: { __type: `com.amazonaws.switchboard.portal#${exception}`, message: 'described' } },
-    }
+  describe.each(PORTAL_MODEL.operations[op]!.errors.map((e) => e.shape))('the modeled %s', (exception) => {
+    const status = statusOf(exception)
+    const forms = errorForms(exception, 'rid-1')
     it.each(Object.keys(forms))('in %s reads as the same name, status, message and request id', async (form) => {
       recorder.answer = { status, headers: forms[form]!.headers, body: JSON.stringify(forms[form]!.body) }
       const theirs = await sdkSend(op)
