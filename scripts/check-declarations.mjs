@@ -4,14 +4,17 @@
 // The package is packed and installed as a user gets it; every value export of every entry is re-exported by name,
 // and `tsc --declaration` must pass. Run after the build (`npm run lint` does).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const pkg = JSON.parse(execFileSync('npm', ['pkg', 'get', 'exports'], { cwd: ROOT, encoding: 'utf8' }))
-const entries = Object.keys(pkg).filter((path) => path !== './package.json').map((path) => `ssooidc${path.slice(1)}`)
+const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+// Each entry as a user imports it (`ssooidc/portal`), and its module in the package (`./dist/portal/index.mjs`).
+const entries = Object.entries(exports)
+  .filter(([path]) => path !== './package.json')
+  .map(([path, { default: module }]) => [`ssooidc${path.slice(1)}`, module])
 
 const dir = mkdtempSync(join(tmpdir(), 'ssooidc-declarations-'))
 try {
@@ -22,8 +25,8 @@ try {
   const compilerOptions = { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, declaration: true, outDir: 'out', types: [] }
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['index.ts'] }))
   const lines = []
-  for (const [n, entry] of entries.entries()) {
-    const names = Object.keys(await import(join(dir, 'node_modules', 'ssooidc', pkg[`.${entry.slice(7)}`].default)))
+  for (const [n, [entry, module]] of entries.entries()) {
+    const names = Object.keys(await import(join(dir, 'node_modules', 'ssooidc', module)))
     lines.push(`import * as entry${n} from '${entry}'`, ...names.map((name) => `export const ${name}${n} = entry${n}.${name}`))
   }
   writeFileSync(join(dir, 'index.ts'), `${lines.join('\n')}\n`)
@@ -33,7 +36,7 @@ try {
     console.error(`A declaration naming our exports does not compile:\n${error.stdout}`)
     process.exitCode = 1
   }
-  if (!process.exitCode) console.log(`declarations: every value export of ${entries.join(', ')} can be named (${lines.length - entries.length} exports)`)
+  if (!process.exitCode) console.log(`declarations: every value export of ${entries.map(([entry]) => entry).join(', ')} can be named (${lines.length - entries.length} exports)`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -136,7 +136,7 @@ export interface Operation<I extends v.GenericSchema, O extends v.GenericSchema,
 }
 
 /** The {@link Binder} of an operation whose whole input is its JSON body, as every SSO OIDC operation. */
-export const jsonBody: Binder = (url, input, headers) => (headers.set('content-type', 'application/json'), [url, JSON.stringify(input)])
+export const jsonBody = ((url, input, headers): Bound => (headers.set('content-type', 'application/json'), [url, JSON.stringify(input)])) satisfies Binder
 
 /** A URI component as the AWS SDKs encode it (`extendedEncodeURIComponent`): RFC 3986, so `!'()*` too. */
 export const encodeRfc3986 = (text: string): string =>

@@ -13,11 +13,14 @@ import * as v from 'valibot'
 
 // Every call at the top level is marked pure, nested calls included: esbuild does not honour valibot's own
 // `@__NO_SIDE_EFFECTS__` across modules, and without the marks every schema here lands in every bundle.
-const str = /* @__PURE__ */ v.string()
-const ostr = /* @__PURE__ */ v.optional(str)
+/** @internal A string; the access portal's schemas (src/portal/operations.ts) are built of these too. */
+export const str = /* @__PURE__ */ v.string()
+/** @internal An optional string. */
+export const ostr = /* @__PURE__ */ v.optional(str)
 const strings = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.array(str))
 // An integer as one check: `pipe(number(), integer())` costs three valibot functions in every bundle.
-const int = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.custom<number>(Number.isInteger, 'expected integer'))
+/** @internal An optional integer (the model's `long` and `integer`). */
+export const int = /* @__PURE__ */ v.optional(/* @__PURE__ */ v.custom<number>(Number.isInteger, 'expected integer'))
 const nonEmpty = /* @__PURE__ */ v.pipe(str, /* @__PURE__ */ v.nonEmpty())
 
 /** Input of `registerClient` (the model's `RegisterClientRequest`). */

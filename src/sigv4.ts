@@ -11,7 +11,7 @@ import * as v from 'valibot'
 import { Credentials } from './schemas'
 import type { CredentialsError } from './errors'
 import { collectSecrets, SECRET_KEYS } from './redact'
-import { ABORTED, abortable, encodeRfc3986, jsonBody, type Binder, type Bound } from './request'
+import { ABORTED, abortable, encodeRfc3986, jsonBody, type Binder } from './request'
 
 /** Credentials, or an async function that returns them (a provider, as in the AWS SDK v3). */
 export type CredentialsOption = Credentials | (() => Promise<Credentials> | Credentials)
@@ -69,7 +69,7 @@ export async function signHeaders(
  * the attempt's deadline: the caller's signal or the timeout) and checked.
  */
 export const signIam: Binder<CredentialsError> = async (endpoint, input, headers, options, secrets, signal) => {
-  const [url, body] = jsonBody(endpoint, input, headers, options, secrets, signal) as Bound
+  const [url, body] = jsonBody(endpoint, input, headers)
   if (!options.region) return { name: 'EndpointError', message: 'Invalid Configuration: Missing Region' }
   let credentials: unknown = options.credentials
   try {

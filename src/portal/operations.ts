@@ -7,6 +7,7 @@
  * @module
  */
 import * as v from 'valibot'
+import { int, ostr, str } from '../schemas'
 import { resolveFor, type EndpointOptions } from '../endpoint'
 import {
   objectOf,
@@ -61,9 +62,7 @@ function readPortalError(status: number, headers: Headers, body: unknown, names:
  */
 const PORTAL: Service<PortalException> = { prefix: 'portal.sso', read: readPortalError, secrets: ['accessToken'] }
 
-// Shapes of model/sso/service-2.json, members as on the wire; the same conventions as src/schemas.ts.
-const str = /* @__PURE__ */ v.string()
-const ostr = /* @__PURE__ */ v.optional(str)
+// Shapes of model/sso/service-2.json, members as on the wire, of src/schemas.ts's parts and conventions.
 const maxResults = /* @__PURE__ */ v.optional(
   /* @__PURE__ */ v.custom<number>((n) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 100, 'expected an integer from 1 to 100'),
 )
@@ -77,7 +76,7 @@ export const GetRoleCredentialsOutput = /* @__PURE__ */ v.object({
       accessKeyId: ostr,
       secretAccessKey: ostr,
       sessionToken: ostr,
-      expiration: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.custom<number>(Number.isInteger, 'expected integer')),
+      expiration: int,
     }),
   ),
 })
